@@ -1,0 +1,27 @@
+/** Jest runs TypeScript sources directly (swc transform); type checking is tsc's job. */
+const shared = {
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleNameMapper: {
+    '^@gpsim/contracts$': '<rootDir>/contracts/src/index.ts',
+    '^@gpsim/contracts/(.*)$': '<rootDir>/contracts/src/$1',
+    '^@gpsim/simulator$': '<rootDir>/simulator/src/index.ts',
+    '^@gpsim/simulator/(.*)$': '<rootDir>/simulator/src/$1',
+    '^@gpsim/client$': '<rootDir>/client-sdk/src/index.ts',
+    '^@gpsim/client/(.*)$': '<rootDir>/client-sdk/src/$1',
+  },
+  testEnvironment: 'node',
+  rootDir: __dirname,
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+  ],
+};

@@ -1,0 +1,112 @@
+import type { Middleware } from '../transport/types';
+import type { SurfaceName } from '../transport/types';
+import type { SimClock } from '../domain/clock';
+
+export interface JournalEntry {
+  seq: number;
+  /** Simulated time the request arrived (ISO 8601). */
+  time: string;
+  node: string;
+  surface: SurfaceName;
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  latencyMs: number;
+  clientId: string | undefined;
+  traceId: string;
+  ods: string | undefined;
+  interaction: string | undefined;
+}
+
+export interface JournalQuery {
+  limit?: number;
+  /** Only entries with a sequence number above this. */
+  sinceSeq?: number;
+  /** Only entries at or after this simulated time (epoch ms). */
+  sinceTime?: number;
+  surface?: SurfaceName;
+  /** An exact status (404) or a class (4 for 4xx). */
+  status?: number;
+  statusClass?: number;
+}
+
+const MAX_QUERY_CHARS = 512;
+
+/**
+ * The request journal: a ring buffer of the last `capacity` requests. Memory is fixed by the cap
+ * however long gpsim runs; sequence numbers keep growing so readers can page with `since`.
+ */
+export class Journal {
+  private readonly entries: (JournalEntry | undefined)[];
+  private nextSeq = 1;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('journal capacity must be a positive integer');
+    this.entries = new Array<JournalEntry | undefined>(capacity);
+  }
+
+  record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
+    const full: JournalEntry = { seq: this.nextSeq++, ...entry };
+    this.entries[(full.seq - 1) % this.capacity] = full;
+    return full;
+  }
+
+  /** Entries matching the query, oldest first. */
+  list(query: JournalQuery = {}): JournalEntry[] {
+    const limit = Math.min(query.limit ?? 100, this.capacity);
+    const newest = this.nextSeq - 1;
+    const oldest = Math.max(1, newest - this.capacity + 1, (query.sinceSeq ?? 0) + 1);
+    const found: JournalEntry[] = [];
+    // Walk newest to oldest so `limit` keeps the most recent matches, then reverse.
+    for (let seq = newest; seq >= oldest && found.length < limit; seq--) {
+      const entry = this.entries[(seq - 1) % this.capacity];
+      if (!entry || !matches(entry, query)) continue;
+      found.push(entry);
+    }
+    return found.reverse();
+  }
+
+  get size(): number {
+    return Math.min(this.nextSeq - 1, this.capacity);
+  }
+
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+}
+
+function matches(entry: JournalEntry, query: JournalQuery): boolean {
+  if (query.surface !== undefined && entry.surface !== query.surface) return false;
+  if (query.status !== undefined && entry.status !== query.status) return false;
+  if (query.statusClass !== undefined && Math.floor(entry.status / 100) !== query.statusClass) return false;
+  if (query.sinceTime !== undefined && Date.parse(entry.time) < query.sinceTime) return false;
+  return true;
+}
+
+/** Records every request that passes through the dispatcher. */
+export function journalMiddleware(journal: Journal, clock: SimClock): Middleware {
+  return async (request, next) => {
+    const started = process.hrtime.bigint();
+    const time = clock.nowDate().toISOString();
+    const response = await next();
+    const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const query = request.query.toString();
+    journal.record({
+      time,
+      node: request.node,
+      surface: request.surface.name,
+      method: request.method,
+      path: request.path,
+      query: query.length > MAX_QUERY_CHARS ? `${query.slice(0, MAX_QUERY_CHARS)}…` : query,
+      status: response.status,
+      latencyMs: Math.round(latencyMs * 1000) / 1000,
+      clientId: request.annotations.clientId ?? request.headers['x-client-id'],
+      traceId: request.traceId,
+      ods: request.annotations.ods,
+      interaction: request.annotations.interaction,
+    });
+    return response;
+  };
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import { SimError } from '../domain/errors';
+import type { Dispatcher, RouteMatch } from './dispatcher';
+import type { SimRequest, SimResponse } from './types';
+
+export interface RequestListenerOptions {
+  /** Name of the simulated node this listener is (s11, s12). */
+  node: string;
+  logger: Logger;
+}
+
+/** Carries node:http requests through the dispatcher: the lean path every surface shares. */
+export function createRequestListener(
+  dispatcher: Dispatcher,
+  options: RequestListenerOptions,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (incoming, outgoing) => {
+    serve(dispatcher, options, incoming, outgoing).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'failed to write a response');
+      if (!outgoing.headersSent) {
+        outgoing.statusCode = 500;
+        outgoing.end();
+      } else {
+        outgoing.destroy();
+      }
+    });
+  };
+}
+
+async function serve(
+  dispatcher: Dispatcher,
+  options: RequestListenerOptions,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const rawUrl = incoming.url ?? '/';
+  const queryAt = rawUrl.indexOf('?');
+  const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
+  const method = incoming.method ?? 'GET';
+  const headers = flattenHeaders(incoming.headers);
+  const request: SimRequest = {
+    method,
+    path,
+    query,
+    headers,
+    body: Buffer.alloc(0),
+    params: {},
+    node: options.node,
+    remoteAddress: incoming.socket.remoteAddress ?? '',
+    traceId: traceIdFrom(headers),
+    annotations: {},
+  };
+
+  let match: RouteMatch;
+  try {
+    match = dispatcher.match(method, path);
+  } catch {
+    // find-my-way rejects undecodable paths (bad percent-encoding); answer in the fallback dialect.
+    match = dispatcher.match('GET', '/');
+    return writeResponse(
+      outgoing,
+      method,
+      dispatcher.reject(request, match, new SimError('invalid-request', 'The request path is not valid URL encoding.')),
+    );
+  }
+
+  const body = await readBody(incoming, match.maxBodyBytes);
+  if (body === 'too-large') {
+    const error = new SimError(
+      'payload-too-large',
+      `The request body exceeds the ${match.maxBodyBytes} byte limit of this endpoint.`,
+    );
+    outgoing.setHeader('Connection', 'close');
+    return writeResponse(outgoing, method, dispatcher.reject(request, match, error));
+  }
+  request.body = body;
+  writeResponse(outgoing, method, await dispatcher.handle(request, match));
+}
+
+function flattenHeaders(raw: IncomingMessage['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+export function traceIdFrom(headers: Record<string, string>): string {
+  return headers['ssp-traceid'] || headers['x-request-id'] || headers['x-correlation-id'] || randomUUID();
+}
+
+function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(incoming.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    incoming.resume();
+    return Promise.resolve('too-large');
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    incoming.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > limit) {
+        settled = true;
+        chunks.length = 0;
+        incoming.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    incoming.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
+    incoming.on('error', (error) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    });
+  });
+}
+
+function writeResponse(outgoing: ServerResponse, method: string, response: SimResponse): void {
+  outgoing.statusCode = response.status;
+  for (const [name, value] of Object.entries(response.headers ?? {})) outgoing.setHeader(name, value);
+  const body = response.body;
+  if (body instanceof Readable) {
+    if (method === 'HEAD') {
+      body.destroy();
+      outgoing.end();
+      return;
+    }
+    body.on('error', () => outgoing.destroy());
+    body.pipe(outgoing);
+    return;
+  }
+  if (body === undefined) {
+    outgoing.end();
+    return;
+  }
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  outgoing.setHeader('Content-Length', bytes.length);
+  outgoing.end(method === 'HEAD' ? undefined : bytes);
+}

@@ -1,0 +1,88 @@
+import type { Readable } from 'node:stream';
+import type { SimError } from '../domain/errors';
+
+export const surfaceNames = [
+  'control',
+  'console',
+  'gpconnect',
+  'ssp',
+  'mesh',
+  'systmone',
+  'emis',
+  'oauth',
+  'fhir-r4',
+  'pds',
+] as const;
+export type SurfaceName = (typeof surfaceNames)[number];
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** A request as every surface sees it, whichever transport carried it. */
+export interface SimRequest {
+  method: string;
+  /** The path as received (still percent-encoded), without the query string. */
+  path: string;
+  query: URLSearchParams;
+  /** Header names in lower case; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Route parameters, percent-decoded. */
+  params: Record<string, string>;
+  /** Which simulated node (s11 primary, s12 backup) took the request. */
+  node: string;
+  remoteAddress: string;
+  /** Trace id: Ssp-TraceID, X-Request-ID or X-Correlation-ID when sent, otherwise generated. */
+  traceId: string;
+  /** Facts a handler learns while serving, for the journal and the audit trail. */
+  annotations: RequestAnnotations;
+}
+
+export interface RequestAnnotations {
+  /** Who is calling: JWT iss/sub, API key owner, MESH mailbox or X-Client-Id. */
+  clientId?: string;
+  /** Practice addressed. */
+  ods?: string;
+  /** Interaction (e.g. a GP Connect interaction id or a SystmOne function). */
+  interaction?: string;
+}
+
+export type ResponseBody = string | Buffer | Readable;
+
+export interface SimResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: ResponseBody;
+}
+
+export type RouteHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
+
+export interface Route {
+  method: HttpMethod | readonly HttpMethod[];
+  /** find-my-way pattern, e.g. "/fhir/R4/Patient/:id". */
+  path: string;
+  handler: RouteHandler;
+  /** Largest body this route accepts; the surface default otherwise. */
+  maxBodyBytes?: number;
+}
+
+export interface Surface {
+  name: SurfaceName;
+  /**
+   * Path prefixes this surface answers for, so unmatched paths get its own 404/405 dialect.
+   * A RegExp must be anchored at the start (e.g. practice-specific roots).
+   */
+  prefixes: readonly (string | RegExp)[];
+  routes: readonly Route[];
+  /** Renders a domain error in this surface's dialect. */
+  renderError(error: SimError, request: SimRequest): SimResponse;
+  /** Largest request body accepted when a route does not say (bytes). */
+  maxBodyBytes?: number;
+}
+
+/** What a middleware sees: the request plus the surface and route it resolved to. */
+export interface RoutedRequest extends SimRequest {
+  surface: Surface;
+}
+
+export type Next = () => Promise<SimResponse>;
+export type Middleware = (request: RoutedRequest, next: Next) => Promise<SimResponse>;
