@@ -1,24 +1,11 @@
+import { control } from '@gpsim/contracts';
+
 /**
  * Named patients every practice has at fixed positions of its list, for the situations
  * integrations must handle (reference/domain.md §1.12 and §4.6). The key order is the index order:
  * archetype k is patient k of every practice.
  */
-export const archetypeKeys = [
-  'standard',
-  'no-allergies',
-  'sensitive',
-  'deceased',
-  'dissent',
-  'inactive',
-  'temporary-resident',
-  'unverified',
-  'in-transit',
-  'confidential-items',
-  'superseded',
-  'large-record',
-  'large-document',
-  'duplicate-demographics',
-] as const;
+export const archetypeKeys = control.archetypeKeys;
 export type ArchetypeKey = (typeof archetypeKeys)[number];
 
 export const archetypeDescriptions: Record<ArchetypeKey, string> = {

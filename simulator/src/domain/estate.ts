@@ -1,6 +1,8 @@
+import { control } from '@gpsim/contracts';
+
 /** The simulated GP estate: practices, their sites and their staff. Vendor-neutral. */
 
-export const gpSystems = ['systmone', 'emis'] as const;
+export const gpSystems = control.gpSystems;
 export type GpSystem = (typeof gpSystems)[number];
 
 export interface Address {
@@ -26,15 +28,7 @@ export interface PracticeLocation {
   main: boolean;
 }
 
-export const staffRoles = [
-  'gp',
-  'nurse',
-  'hca',
-  'pharmacist',
-  'receptionist',
-  'practice-manager',
-  'system-administrator',
-] as const;
+export const staffRoles = control.staffRoles;
 export type StaffRole = (typeof staffRoles)[number];
 
 export interface StaffUser {

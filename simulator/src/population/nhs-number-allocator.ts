@@ -1,4 +1,4 @@
-import { nhsCheckDigit, TEST_RANGE_PREFIX } from '../domain/nhs-number';
+import { isValidNhsNumber, nhsCheckDigit, TEST_RANGE_PREFIX } from '../domain/nhs-number';
 import { hashString, mixKeys } from './random';
 
 /**
@@ -41,7 +41,7 @@ export class NhsNumberAllocator {
 
   /** The ordinal a number was issued to, or undefined if it is not one of this estate's numbers. */
   ordinalFor(nhsNumber: string): number | undefined {
-    if (!nhsNumber.startsWith(TEST_RANGE_PREFIX) || nhsNumber.length !== 10) return undefined;
+    if (!nhsNumber.startsWith(TEST_RANGE_PREFIX) || !isValidNhsNumber(nhsNumber)) return undefined;
     const suffix = Number(nhsNumber.slice(3, 9));
     const index = binarySearch(NhsNumberAllocator.suffixes(), suffix);
     if (index < 0) return undefined;

@@ -1,18 +1,8 @@
 import type { Readable } from 'node:stream';
+import { control } from '@gpsim/contracts';
 import type { SimError } from '../domain/errors';
 
-export const surfaceNames = [
-  'control',
-  'console',
-  'gpconnect',
-  'ssp',
-  'mesh',
-  'systmone',
-  'emis',
-  'oauth',
-  'fhir-r4',
-  'pds',
-] as const;
+export const surfaceNames = control.surfaceNames;
 export type SurfaceName = (typeof surfaceNames)[number];
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';

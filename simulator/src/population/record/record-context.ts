@@ -87,13 +87,13 @@ export class RecordContext {
     return this.rng.pick(members);
   }
 
-  /** A weekday in [from, to], moved off weekends, never after the end of care. */
+  /** A weekday in [from, to] (a weekend moves to the nearest weekday inside the range), never after the end of care. */
   weekday(from: number, to: number): number {
     const upper = Math.min(to, this.endDay);
-    let day = from >= upper ? upper : this.rng.between(from, upper);
-    const weekdayIndex = (day + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
-    if (weekdayIndex === 6) day -= 1;
-    if (weekdayIndex === 0) day += day + 1 <= upper ? 1 : -2;
+    const day = from >= upper ? upper : this.rng.between(from, upper);
+    const weekdayIndex = (day + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday, 6 = Saturday
+    if (weekdayIndex === 6) return day - 1 >= from ? day - 1 : day + 2 <= upper ? day + 2 : day;
+    if (weekdayIndex === 0) return day + 1 <= upper ? day + 1 : day - 2 >= from ? day - 2 : day;
     return day;
   }
 

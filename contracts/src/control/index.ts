@@ -1,0 +1,6 @@
+export * from './common';
+export * from './health';
+export * from './manifest';
+export * from './clock';
+export * from './reset';
+export * from './journal';

@@ -1,0 +1,1 @@
+export * as control from './control';

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import type { GpsimOptions } from './config/options';
+import { OptionError, optionSpecs, resolveOptions } from './config/options';
+import { buildManifest } from './control/manifest';
+import { normaliseNhsNumber } from './domain/nhs-number';
+import { Engine } from './engine';
+import { createLogger, gpsimVersion, startGpsim } from './main';
+import { SqliteStore } from './store/sqlite-store';
+
+type FlagValues = Partial<Record<keyof GpsimOptions, string>> & { config?: string };
+
+function withEstateOptions(command: Command): Command {
+  for (const spec of optionSpecs) {
+    command.addOption(new Option(spec.flag, `${spec.description} [env ${spec.env}]`));
+  }
+  command.addOption(new Option('--config <file>', 'YAML file of option names and values [env GPSIM_CONFIG]'));
+  return command;
+}
+
+function optionsFrom(flags: FlagValues): GpsimOptions {
+  const { config, ...rest } = flags;
+  return resolveOptions({ flags: rest, env: process.env, configFile: config ?? process.env.GPSIM_CONFIG });
+}
+
+/** Builds the estate in this process, without listening, for commands that only read it. */
+function offlineEngine(options: GpsimOptions): Engine {
+  const engine = new Engine({
+    estate: {
+      seed: options.seed,
+      practices: options.practices,
+      patientsPerPractice: options.patientsPerPractice,
+      populationDate: options.populationDate,
+    },
+    store: new SqliteStore(':memory:'),
+    logger: createLogger('silent'),
+    version: gpsimVersion(),
+    journalCapacity: 1,
+    patientCacheSize: options.patientCache,
+    recordCacheSize: options.recordCache,
+  });
+  const base = options.publicUrl ?? `http://${options.host}:${options.port}`;
+  engine.nodes = [{ name: 's11', url: base }];
+  if (options.backupPort !== null) engine.nodes.push({ name: 's12', url: `http://${options.host}:${options.backupPort}` });
+  return engine;
+}
+
+function defaultUrl(): string {
+  return `http://127.0.0.1:${process.env.GPSIM_PORT ?? 4100}`;
+}
+
+async function callRunning(url: string, path: string, init?: RequestInit): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`${url.replace(/\/+$/, '')}${path}`, init);
+  } catch {
+    throw new OptionError(`no gpsim answered at ${url}; start one with "gpsim start" or pass --url.`);
+  }
+  const body = (await response.json()) as unknown;
+  if (!response.ok) throw new OptionError(`gpsim at ${url} answered ${response.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('gpsim')
+    .description('A deterministic sandbox of the UK GP systems: GP Connect, partner APIs, MESH and context launch over a fictitious estate.')
+    .version(gpsimVersion());
+
+  withEstateOptions(program.command('start').description('start gpsim (nodes s11 and s12) over the estate')).action(
+    async (flags: FlagValues) => {
+      const running = await startGpsim(optionsFrom(flags));
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) process.exit(1);
+        stopping = true;
+        running.engine.logger.info({ signal }, 'gpsim stopping: finishing in-flight requests');
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    },
+  );
+
+  withEstateOptions(
+    program
+      .command('fixtures')
+      .description('print the estate manifest (from a running gpsim with --url, else computed here)')
+      .option('--url <url>', 'read it from the gpsim running at this URL'),
+  ).action(async (flags: FlagValues & { url?: string }) => {
+    const { url, ...rest } = flags;
+    const manifest = url ? await callRunning(url, '/__sim/fixtures') : buildManifest(offlineEngine(optionsFrom(rest)));
+    process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
+  });
+
+  program
+    .command('reset')
+    .description('return a running gpsim to its seed state (changes dropped, clock back to wall time)')
+    .option('--url <url>', 'the gpsim to reset', defaultUrl())
+    .option('--seed <seed>', 'rebuild the estate from this seed')
+    .action(async (flags: { url: string; seed?: string }) => {
+      const result = await callRunning(flags.url, '/__sim/reset', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(flags.seed ? { seed: flags.seed } : {}),
+      });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    });
+
+  withEstateOptions(
+    program
+      .command('patient')
+      .description('print a patient of the estate as computed from the seed')
+      .argument('<nhsNumber>', 'NHS number (spaces allowed)')
+      .option('--record', 'include the coded clinical record'),
+  ).action((nhsNumber: string, flags: FlagValues & { record?: boolean }) => {
+    const { record, ...rest } = flags;
+    const engine = offlineEngine(optionsFrom(rest));
+    const digits = normaliseNhsNumber(nhsNumber);
+    const found = digits ? engine.population.byNhsNumber(digits) : undefined;
+    if (!found) throw new OptionError(`no patient with NHS number ${nhsNumber} in this estate (seed ${engine.population.estate.spec.seed}).`);
+    const output = record ? { patient: found.patient, record: engine.population.record(found.patient) } : found.patient;
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  });
+
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      const message = error instanceof OptionError || error instanceof RangeError ? error.message : String(error);
+      process.stderr.write(`gpsim: ${message}\n`);
+      process.exit(2);
+    });
+}

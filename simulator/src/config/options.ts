@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { DEFAULT_ESTATE_SPEC, MAX_PATIENTS_PER_PRACTICE } from '../population/estate-generator';
+
+/**
+ * Every setting gpsim has, in one table: its CLI flag, its environment twin, its YAML key (the
+ * option name) and its default. Precedence: flag, then environment, then --config file, then default.
+ */
+export interface GpsimOptions {
+  host: string;
+  port: number;
+  /** The s12 backup node's port; null runs without a backup node. */
+  backupPort: number | null;
+  /** The SystmOne Client Integration TCP port; null disables the listener. */
+  tcpPort: number | null;
+  dataDir: string;
+  store: string;
+  seed: string;
+  practices: number;
+  patientsPerPractice: number;
+  populationDate: string;
+  journalCap: number;
+  patientCache: number;
+  recordCache: number;
+  logLevel: string;
+  /** The URL clients should use (behind a proxy or in a container); derived from host and port if unset. */
+  publicUrl: string | undefined;
+}
+
+export interface OptionSpec<K extends keyof GpsimOptions = keyof GpsimOptions> {
+  key: K;
+  flag: string;
+  env: string;
+  description: string;
+  defaultValue: GpsimOptions[K];
+  parse: (text: string) => GpsimOptions[K];
+}
+
+export class OptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionError';
+  }
+}
+
+function integer(name: string, min: number, max: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^-?\d+$/.test(text.trim()) || value < min || value > max) {
+      throw new OptionError(`${name} must be a whole number from ${min} to ${max} (got "${text}").`);
+    }
+    return value;
+  };
+}
+
+function port(name: string): (text: string) => number {
+  return integer(name, 0, 65535);
+}
+
+/** A port, or "none"/"off" to disable the listener. */
+function optionalPort(name: string): (text: string) => number | null {
+  return (text) => (['none', 'off', 'false'].includes(text.trim().toLowerCase()) ? null : port(name)(text));
+}
+
+function nonEmpty(name: string): (text: string) => string {
+  return (text) => {
+    if (text.trim() === '') throw new OptionError(`${name} must not be empty.`);
+    return text;
+  };
+}
+
+function option<K extends keyof GpsimOptions>(spec: OptionSpec<K>): OptionSpec<K> {
+  return spec;
+}
+
+export const optionSpecs = [
+  option({ key: 'host', flag: '--host <host>', env: 'GPSIM_HOST', description: 'interface to listen on (0.0.0.0 for every interface)', defaultValue: '127.0.0.1', parse: nonEmpty('host') }),
+  option({ key: 'port', flag: '--port <port>', env: 'GPSIM_PORT', description: 'HTTP port of node s11 (0 picks a free port)', defaultValue: 4100, parse: port('port') }),
+  option({ key: 'backupPort', flag: '--backup-port <port>', env: 'GPSIM_BACKUP_PORT', description: 'HTTP port of backup node s12 ("none" to run without it)', defaultValue: 4101, parse: optionalPort('backup port') }),
+  option({ key: 'tcpPort', flag: '--tcp-port <port>', env: 'GPSIM_TCP_PORT', description: 'SystmOne Client Integration TCP port ("none" to disable)', defaultValue: 2135, parse: optionalPort('TCP port') }),
+  option({ key: 'dataDir', flag: '--data-dir <dir>', env: 'GPSIM_DATA_DIR', description: 'where the embedded store and keys live', defaultValue: './.gpsim', parse: nonEmpty('data dir') }),
+  option({ key: 'store', flag: '--store <store>', env: 'GPSIM_STORE', description: 'sqlite (default), memory, or a postgres:// URL', defaultValue: 'sqlite', parse: nonEmpty('store') }),
+  option({ key: 'seed', flag: '--seed <seed>', env: 'GPSIM_SEED', description: 'estate seed: the same seed gives the same estate everywhere', defaultValue: DEFAULT_ESTATE_SPEC.seed, parse: nonEmpty('seed') }),
+  option({ key: 'practices', flag: '--practices <n>', env: 'GPSIM_PRACTICES', description: 'generated practices, alternately SystmOne and EMIS (plus the test practice B82617)', defaultValue: DEFAULT_ESTATE_SPEC.practices, parse: integer('practices', 0, 10_000) }),
+  option({ key: 'patientsPerPractice', flag: '--patients-per-practice <n>', env: 'GPSIM_PATIENTS_PER_PRACTICE', description: `registered list size of each practice (14 to ${MAX_PATIENTS_PER_PRACTICE})`, defaultValue: DEFAULT_ESTATE_SPEC.patientsPerPractice, parse: integer('patients per practice', 14, MAX_PATIENTS_PER_PRACTICE) }),
+  option({ key: 'populationDate', flag: '--population-date <date>', env: 'GPSIM_POPULATION_DATE', description: 'date the computed records run up to (YYYY-MM-DD)', defaultValue: DEFAULT_ESTATE_SPEC.populationDate, parse: isoDate }),
+  option({ key: 'journalCap', flag: '--journal-cap <n>', env: 'GPSIM_JOURNAL_CAP', description: 'requests kept in the journal ring buffer', defaultValue: 10_000, parse: integer('journal cap', 1, 10_000_000) }),
+  option({ key: 'patientCache', flag: '--patient-cache <n>', env: 'GPSIM_PATIENT_CACHE', description: 'computed patients kept in memory', defaultValue: 10_000, parse: integer('patient cache', 1, 10_000_000) }),
+  option({ key: 'recordCache', flag: '--record-cache <n>', env: 'GPSIM_RECORD_CACHE', description: 'computed clinical records kept in memory', defaultValue: 1_000, parse: integer('record cache', 1, 1_000_000) }),
+  option({ key: 'logLevel', flag: '--log-level <level>', env: 'GPSIM_LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent', defaultValue: 'info', parse: logLevel }),
+  option({ key: 'publicUrl', flag: '--public-url <url>', env: 'GPSIM_PUBLIC_URL', description: 'base URL clients use, when gpsim sits behind a proxy or in a container', defaultValue: undefined, parse: url }),
+] as const satisfies readonly OptionSpec[];
+
+function isoDate(text: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) {
+    throw new OptionError(`population date must be a date written YYYY-MM-DD (got "${text}").`);
+  }
+  return text;
+}
+
+function logLevel(text: string): string {
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(text)) throw new OptionError(`log level must be one of ${levels.join(', ')} (got "${text}").`);
+  return text;
+}
+
+function url(text: string): string {
+  try {
+    const parsed = new URL(text);
+    if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error();
+  } catch {
+    throw new OptionError(`public URL must be an http(s) URL (got "${text}").`);
+  }
+  return text.replace(/\/+$/, '');
+}
+
+export function defaultOptions(): GpsimOptions {
+  const defaults: Record<string, unknown> = {};
+  for (const spec of optionSpecs) defaults[spec.key] = spec.defaultValue;
+  return defaults as unknown as GpsimOptions;
+}
+
+/**
+ * Resolves options from their sources. `flags` holds raw strings as typed on the command line,
+ * keyed by option name; `env` is usually process.env; `configFile` a YAML file of option names.
+ */
+export function resolveOptions(sources: {
+  flags?: Partial<Record<keyof GpsimOptions, string>>;
+  env?: NodeJS.ProcessEnv;
+  configFile?: string | undefined;
+}): GpsimOptions {
+  const resolved = defaultOptions() as unknown as Record<string, unknown>;
+  const fromFile = sources.configFile ? readConfigFile(sources.configFile) : {};
+  for (const spec of optionSpecs) {
+    const parse = spec.parse as (text: string) => unknown;
+    const fileValue = fromFile[spec.key];
+    if (fileValue !== undefined && fileValue !== null) resolved[spec.key] = parse(String(fileValue));
+    const envValue = sources.env?.[spec.env];
+    if (envValue !== undefined && envValue !== '') resolved[spec.key] = parse(envValue);
+    const flagValue = sources.flags?.[spec.key];
+    if (flagValue !== undefined) resolved[spec.key] = parse(flagValue);
+  }
+  return resolved as unknown as GpsimOptions;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new OptionError(`cannot read config file ${file}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new OptionError(`config file ${file} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new OptionError(`config file ${file} must be a mapping of option names to values.`);
+  }
+  const known = new Set<string>(optionSpecs.map((spec) => spec.key));
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key)) {
+      throw new OptionError(`config file ${file} has an unknown option "${key}"; known options: ${[...known].join(', ')}.`);
+    }
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,159 @@
+import { control } from '@gpsim/contracts';
+import type { SimErrorCode } from '../domain/errors';
+import { SimError } from '../domain/errors';
+import { addDuration } from '../domain/durations';
+import type { Engine } from '../engine';
+import { jsonResponse, parseJsonBody } from '../transport/json';
+import type { Route, SimRequest, SimResponse, Surface, SurfaceName } from '../transport/types';
+import { surfaceNames } from '../transport/types';
+import type { JournalQuery } from './journal';
+import { buildManifest } from './manifest';
+
+/** HTTP status and machine code of each domain error on the control API. */
+const statusTable: Record<SimErrorCode, [number, string]> = {
+  'invalid-request': [400, 'invalid_request'],
+  'invalid-parameter': [400, 'invalid_parameter'],
+  'invalid-nhs-number': [400, 'invalid_nhs_number'],
+  'invalid-identifier-system': [400, 'invalid_parameter'],
+  'invalid-resource': [422, 'invalid_resource'],
+  'not-found': [404, 'not_found'],
+  'patient-not-found': [404, 'not_found'],
+  'practice-not-found': [404, 'not_found'],
+  'practitioner-not-found': [404, 'not_found'],
+  'method-not-allowed': [405, 'method_not_allowed'],
+  'unsupported-media-type': [415, 'unsupported_media_type'],
+  'not-acceptable': [406, 'not_acceptable'],
+  'payload-too-large': [413, 'payload_too_large'],
+  conflict: [409, 'conflict'],
+  duplicate: [409, 'conflict'],
+  forbidden: [403, 'forbidden'],
+  'consent-withheld': [403, 'forbidden'],
+  unauthorised: [401, 'unauthorised'],
+  'rate-limited': [429, 'rate_limited'],
+  unavailable: [503, 'unavailable'],
+  'not-implemented': [501, 'not_implemented'],
+  internal: [500, 'internal_error'],
+};
+
+export function renderControlError(error: SimError): SimResponse {
+  const [status, code] = statusTable[error.code];
+  return jsonResponse(status, {
+    error: { code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+  } satisfies control.ControlError);
+}
+
+/** The control API under /__sim: how tests and people learn and steer the estate. */
+export function createControlSurface(engine: Engine): Surface {
+  const routes: Route[] = [
+    { method: 'GET', path: '/__sim/health', handler: (request) => health(engine, request) },
+    { method: 'GET', path: '/__sim/fixtures', handler: () => jsonResponse(200, buildManifest(engine)) },
+    { method: 'POST', path: '/__sim/reset', handler: (request) => reset(engine, request) },
+    { method: 'GET', path: '/__sim/clock', handler: () => jsonResponse(200, clockState(engine)) },
+    { method: 'POST', path: '/__sim/clock', handler: (request) => changeClock(engine, request) },
+    { method: 'GET', path: '/__sim/journal', handler: (request) => journal(engine, request) },
+    { method: 'GET', path: '/__sim/audit', handler: (request) => audit(engine, request) },
+  ];
+  return {
+    name: 'control',
+    prefixes: ['/__sim'],
+    routes,
+    renderError: renderControlError,
+    maxBodyBytes: 1024 * 1024,
+  };
+}
+
+function health(engine: Engine, request: SimRequest): SimResponse {
+  return jsonResponse(200, {
+    status: 'ok',
+    version: engine.version,
+    seed: engine.population.estate.spec.seed,
+    store: engine.store.kind,
+    uptimeS: Math.round(engine.uptimeS * 10) / 10,
+    node: request.node,
+  } satisfies control.Health);
+}
+
+async function reset(engine: Engine, request: SimRequest): Promise<SimResponse> {
+  const body = parseJsonBody(request, control.ResetRequest);
+  const started = performance.now();
+  await engine.reset(body.seed);
+  return jsonResponse(200, {
+    status: 'reset',
+    seed: engine.population.estate.spec.seed,
+    tookMs: Math.round((performance.now() - started) * 100) / 100,
+  } satisfies control.ResetResult);
+}
+
+function clockState(engine: Engine): control.ClockState {
+  const state = engine.clock.getState();
+  return { now: engine.clock.nowDate().toISOString(), offsetMs: engine.clock.now() - Date.now(), frozen: state.frozenAt !== undefined };
+}
+
+async function changeClock(engine: Engine, request: SimRequest): Promise<SimResponse> {
+  const change = parseJsonBody(request, control.ClockChange);
+  if (Object.keys(change).length === 0) {
+    throw new SimError('invalid-request', 'Say how to move the clock: set, advance, freeze or reset.');
+  }
+  const { clock } = engine;
+  if (change.reset) clock.reset();
+  if (change.set !== undefined) clock.set(Date.parse(change.set));
+  if (change.advance !== undefined) {
+    const target = addDuration(clock.now(), change.advance, 'advance');
+    clock.advance(target - clock.now());
+  }
+  if (change.freeze === true) clock.freeze();
+  if (change.freeze === false) clock.unfreeze();
+  await engine.saveClock();
+  return jsonResponse(200, clockState(engine));
+}
+
+function journal(engine: Engine, request: SimRequest): SimResponse {
+  const query: JournalQuery = {};
+  const limit = request.query.get('limit');
+  if (limit !== null) query.limit = positiveInteger(limit, 'limit', engine.journal.capacity);
+  const since = request.query.get('since');
+  if (since !== null) {
+    if (/^\d+$/.test(since)) query.sinceSeq = Number(since);
+    else if (!Number.isNaN(Date.parse(since))) query.sinceTime = Date.parse(since);
+    else throw new SimError('invalid-parameter', 'since must be a sequence number or an ISO 8601 time.', { field: 'since' });
+  }
+  const surface = request.query.get('surface');
+  if (surface !== null) {
+    if (!(surfaceNames as readonly string[]).includes(surface)) {
+      throw new SimError('invalid-parameter', `surface must be one of ${surfaceNames.join(', ')}.`, { field: 'surface' });
+    }
+    query.surface = surface as SurfaceName;
+  }
+  const status = request.query.get('status');
+  if (status !== null) {
+    if (/^[1-5]xx$/i.test(status)) query.statusClass = Number(status[0]);
+    else if (/^[1-5]\d\d$/.test(status)) query.status = Number(status);
+    else throw new SimError('invalid-parameter', 'status must be a status code (404) or a class (4xx).', { field: 'status' });
+  }
+  const page: control.JournalPage = {
+    entries: engine.journal.list(query),
+    lastSeq: engine.journal.lastSeq,
+    capacity: engine.journal.capacity,
+  };
+  return jsonResponse(200, page);
+}
+
+async function audit(engine: Engine, request: SimRequest): Promise<SimResponse> {
+  const limit = request.query.get('limit');
+  const since = request.query.get('since');
+  const events = await engine.store.queryAudit({
+    ...(request.query.get('nhsNumber') ? { nhsNumber: request.query.get('nhsNumber') as string } : {}),
+    ...(request.query.get('user') ? { user: request.query.get('user') as string } : {}),
+    ...(request.query.get('surface') ? { surface: request.query.get('surface') as string } : {}),
+    ...(since !== null ? { sinceSeq: positiveInteger(since, 'since', Number.MAX_SAFE_INTEGER, 0) } : {}),
+    limit: limit === null ? 100 : positiveInteger(limit, 'limit', 1000),
+  });
+  return jsonResponse(200, { events });
+}
+
+function positiveInteger(text: string, field: string, max: number, min = 1): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new SimError('invalid-parameter', `${field} must be a whole number from ${min} to ${max}.`, { field });
+  }
+  return Number(text);
+}

@@ -1,0 +1,72 @@
+import type { control } from '@gpsim/contracts';
+import { archetypeDescriptions, archetypeKeys } from '../domain/archetypes';
+import type { Engine } from '../engine';
+
+/** The GP Connect service roots of a practice (routing segments as the specification suggests). */
+export function serviceRoots(baseUrl: string, ods: string): control.Manifest['practices'][number]['serviceRoots'] {
+  const root = `${baseUrl}/${ods}/STU3/1/gpconnect`;
+  return { gpconnect: root, structured: `${root}/structured`, documents: `${root}/documents` };
+}
+
+/** GET /__sim/fixtures: everything a client or test needs to know about the estate. */
+export function buildManifest(engine: Engine): control.Manifest {
+  const { population } = engine;
+  const baseUrl = engine.baseUrl;
+  const estate = population.estate;
+  return {
+    seed: estate.spec.seed,
+    populationDate: estate.spec.populationDate,
+    nodes: engine.nodes.map((node) => ({ name: node.name, url: node.url })),
+    endpoints: {
+      control: `${baseUrl}/__sim`,
+      fhirR4: `${baseUrl}/fhir/R4`,
+      pds: `${baseUrl}/spine/pds/FHIR/R4`,
+    },
+    practices: population.practices.map((practice) => ({
+      ods: practice.ods,
+      name: practice.name,
+      system: practice.system,
+      asid: practice.asid,
+      partyKey: practice.partyKey,
+      listSize: practice.listSize,
+      address: practice.address,
+      phone: practice.phone,
+      locations: practice.locations.map((location) => ({
+        id: location.id,
+        siteCode: location.siteCode,
+        name: location.name,
+        main: location.main,
+      })),
+      serviceRoots: serviceRoots(baseUrl, practice.ods),
+    })),
+    archetypes: population.practices.flatMap((practice) =>
+      archetypeKeys.map((key, index) => {
+        const patient = population.patientAt(practice, index);
+        if (!patient) throw new Error(`practice ${practice.ods} has no archetype ${key}`);
+        return {
+          key,
+          ods: practice.ods,
+          nhsNumber: patient.nhsNumber,
+          description: archetypeDescriptions[key],
+          name: `${patient.name.given.join(' ')} ${patient.name.family}`,
+          birthDate: patient.birthDate,
+          ...(patient.supersededNhsNumbers.length > 0 ? { supersededNhsNumbers: patient.supersededNhsNumbers } : {}),
+        };
+      }),
+    ),
+    users: population.practices.flatMap((practice) =>
+      practice.staff.map((member) => ({
+        username: member.username,
+        role: member.role,
+        ods: practice.ods,
+        name: `${member.prefix} ${member.given} ${member.family}`,
+        sdsUserId: member.sdsUserId,
+        sdsRoleProfileId: member.sdsRoleProfileId,
+        jobRole: member.jobRole,
+        accessRole: member.accessRole,
+        ...(member.email ? { email: member.email } : {}),
+      })),
+    ),
+    consumers: estate.consumers.map((consumer) => ({ ...consumer })),
+  };
+}

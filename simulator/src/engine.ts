@@ -1,0 +1,88 @@
+import type { Logger } from 'pino';
+import { Journal } from './control/journal';
+import type { AuditEvent } from './domain/audit';
+import type { ClockState } from './domain/clock';
+import { SimClock } from './domain/clock';
+import { PatientRecords } from './domain/patient-records';
+import type { EstateSpec } from './population/estate-generator';
+import { Population } from './population/population';
+import type { Store } from './store/store';
+
+export interface EngineOptions {
+  estate: EstateSpec;
+  store: Store;
+  logger: Logger;
+  version: string;
+  journalCapacity: number;
+  patientCacheSize: number;
+  recordCacheSize: number;
+  clock?: SimClock;
+}
+
+export interface NodeAddress {
+  name: string;
+  url: string;
+}
+
+const CLOCK_SETTING = 'clock';
+
+/**
+ * The simulator's state in one place: the computed population, the store of changes, the clock
+ * and the journal. Every surface reads it at request time (a reset may swap the population), and
+ * nothing here knows about HTTP.
+ */
+export class Engine {
+  population: Population;
+  readonly store: Store;
+  readonly clock: SimClock;
+  readonly journal: Journal;
+  readonly logger: Logger;
+  readonly records: PatientRecords;
+  readonly version: string;
+  readonly startedAt = Date.now();
+  /** Public base URLs of the nodes; set once the listeners know their ports. */
+  nodes: NodeAddress[] = [];
+  private readonly populationOptions: { patientCacheSize: number; recordCacheSize: number };
+
+  constructor(options: EngineOptions) {
+    this.populationOptions = { patientCacheSize: options.patientCacheSize, recordCacheSize: options.recordCacheSize };
+    this.population = new Population(options.estate, this.populationOptions);
+    this.store = options.store;
+    this.clock = options.clock ?? new SimClock();
+    this.journal = new Journal(options.journalCapacity);
+    this.logger = options.logger;
+    this.version = options.version;
+    this.records = new PatientRecords(() => this.population, this.store);
+  }
+
+  /** Restores shared state (the clock) from the store, e.g. after a restart. */
+  async load(): Promise<void> {
+    const clock = await this.store.getSetting<ClockState>(CLOCK_SETTING);
+    if (clock) this.clock.setState(clock);
+  }
+
+  async saveClock(): Promise<void> {
+    await this.store.putSetting(CLOCK_SETTING, this.clock.getState());
+  }
+
+  /** Back to the seed state: changes dropped, clock back to wall time; optionally a new seed. */
+  async reset(seed?: string): Promise<void> {
+    await this.store.reset();
+    this.clock.reset();
+    const spec = this.population.estate.spec;
+    this.population = new Population(seed === undefined ? spec : { ...spec, seed }, this.populationOptions);
+  }
+
+  /** The URL of the primary node (s11): what clients are told to use. */
+  get baseUrl(): string {
+    return this.nodes[0]?.url ?? 'http://127.0.0.1:4100';
+  }
+
+  async audit(event: Omit<AuditEvent, 'time'>): Promise<void> {
+    await this.store.appendAudit({ ...event, time: this.clock.nowDate().toISOString() });
+  }
+
+  get uptimeS(): number {
+    return (Date.now() - this.startedAt) / 1000;
+  }
+}

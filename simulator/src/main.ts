@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import type { GpsimApp } from './app';
+import type { GpsimOptions } from './config/options';
+import { Engine } from './engine';
+import { openStore } from './store/open-store';
+
+export interface RunningGpsim {
+  app: GpsimApp;
+  engine: Engine;
+  /** Public URL of the primary node (s11). */
+  url: string;
+  /** Public URL of the backup node (s12), when it runs. */
+  backupUrl: string | undefined;
+  /** Stops accepting requests, lets in-flight ones finish, closes the store. */
+  close(): Promise<void>;
+}
+
+export function gpsimVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'gpsim' }, redact: { paths: ['*.password', '*.secret', '*.token', '*.authorization'], remove: true } });
+}
+
+/** Starts gpsim: opens the store, builds the estate, and listens as nodes s11 (and s12). */
+export async function startGpsim(options: GpsimOptions, logger: Logger = createLogger(options.logLevel)): Promise<RunningGpsim> {
+  const dataDir = resolve(options.dataDir);
+  const store = openStore(options.store, dataDir);
+  const engine = new Engine({
+    estate: {
+      seed: options.seed,
+      practices: options.practices,
+      patientsPerPractice: options.patientsPerPractice,
+      populationDate: options.populationDate,
+    },
+    store,
+    logger,
+    version: gpsimVersion(),
+    journalCapacity: options.journalCap,
+    patientCacheSize: options.patientCache,
+    recordCacheSize: options.recordCache,
+  });
+  await engine.load();
+  const app = createApp(engine);
+  const servers: Server[] = [];
+  try {
+    const primary = await listen(createServer(app.listener('s11')), options.host, options.port);
+    servers.push(primary);
+    const backup = options.backupPort === null ? undefined : await listen(createServer(app.listener('s12')), options.host, options.backupPort);
+    if (backup) servers.push(backup);
+    engine.nodes = [{ name: 's11', url: publicUrl(options, primary) }];
+    if (backup) engine.nodes.push({ name: 's12', url: publicUrl(options, backup, options.port) });
+  } catch (error) {
+    await Promise.all(servers.map((server) => closeServer(server)));
+    await store.close();
+    throw error;
+  }
+  const estate = engine.population.estate;
+  logger.info(
+    {
+      nodes: engine.nodes,
+      seed: estate.spec.seed,
+      practices: estate.practices.length,
+      patients: estate.totalPatients,
+      store: `${store.kind} ${store.location}`,
+    },
+    `gpsim ${engine.version} listening on ${engine.nodes.map((node) => `${node.url} (${node.name})`).join(', ')}`,
+  );
+  return {
+    app,
+    engine,
+    url: engine.nodes[0]?.url as string,
+    backupUrl: engine.nodes[1]?.url,
+    close: async () => {
+      await Promise.all(servers.map((server) => closeServer(server)));
+      await store.close();
+    },
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<Server> {
+  // Idle keep-alive sockets must not hold shutdown open; in-flight requests still complete.
+  server.keepAliveTimeout = 5_000;
+  return new Promise((resolvePromise, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is already in use; choose another with --port/--backup-port (or 0 for any free port).`)
+          : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolvePromise(server);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolvePromise) => {
+    server.close(() => resolvePromise());
+    server.closeIdleConnections();
+  });
+}
+
+function publicUrl(options: GpsimOptions, server: Server, primaryPort?: number): string {
+  const { port } = server.address() as AddressInfo;
+  if (options.publicUrl) {
+    // Behind a proxy the backup node keeps its own port on the public host.
+    if (primaryPort === undefined) return options.publicUrl;
+    const url = new URL(options.publicUrl);
+    url.port = String(port);
+    return url.toString().replace(/\/$/, '');
+  }
+  const host = ['0.0.0.0', '::', ''].includes(options.host) ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  return `http://${host}:${port}`;
+}

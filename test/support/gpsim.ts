@@ -1,0 +1,18 @@
+import type { GpsimOptions } from '@gpsim/simulator/config/options';
+import { defaultOptions } from '@gpsim/simulator/config/options';
+import type { RunningGpsim } from '@gpsim/simulator/main';
+import { createLogger, startGpsim } from '@gpsim/simulator/main';
+
+/**
+ * A real gpsim on free ports with an in-memory store, for integration tests. Each test file gets
+ * its own instance, so no state is shared between files.
+ */
+export async function startTestGpsim(overrides: Partial<GpsimOptions> = {}): Promise<RunningGpsim> {
+  return startGpsim(
+    { ...defaultOptions(), port: 0, backupPort: 0, tcpPort: null, store: 'memory', logLevel: 'silent', ...overrides },
+    createLogger('silent'),
+  );
+}
+
+/** A small estate that builds fast: the default six practices with short lists. */
+export const smallEstate: Partial<GpsimOptions> = { patientsPerPractice: 200 };
