@@ -41,7 +41,8 @@ function offlineEngine(options: GpsimOptions): Engine {
   });
   const base = options.publicUrl ?? `http://${options.host}:${options.port}`;
   engine.nodes = [{ name: 's11', url: base }];
-  if (options.backupPort !== null) engine.nodes.push({ name: 's12', url: `http://${options.host}:${options.backupPort}` });
+  if (options.backupPort !== null)
+    engine.nodes.push({ name: 's12', url: `http://${options.host}:${options.backupPort}` });
   return engine;
 }
 
@@ -63,7 +64,9 @@ async function callRunning(url: string, path: string, init?: RequestInit): Promi
 
 export function buildProgram(): Command {
   const program = new Command('gpsim')
-    .description('A deterministic sandbox of the UK GP systems: GP Connect, partner APIs, MESH and context launch over a fictitious estate.')
+    .description(
+      'A deterministic sandbox of the UK GP systems: GP Connect, partner APIs, MESH and context launch over a fictitious estate.',
+    )
     .version(gpsimVersion());
 
   withEstateOptions(program.command('start').description('start gpsim (nodes s11 and s12) over the estate')).action(
@@ -120,7 +123,10 @@ export function buildProgram(): Command {
     const engine = offlineEngine(optionsFrom(rest));
     const digits = normaliseNhsNumber(nhsNumber);
     const found = digits ? engine.population.byNhsNumber(digits) : undefined;
-    if (!found) throw new OptionError(`no patient with NHS number ${nhsNumber} in this estate (seed ${engine.population.estate.spec.seed}).`);
+    if (!found)
+      throw new OptionError(
+        `no patient with NHS number ${nhsNumber} in this estate (seed ${engine.population.estate.spec.seed}).`,
+      );
     const output = record ? { patient: found.patient, record: engine.population.record(found.patient) } : found.patient;
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   });

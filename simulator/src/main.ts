@@ -28,11 +28,18 @@ export function gpsimVersion(): string {
 }
 
 export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'gpsim' }, redact: { paths: ['*.password', '*.secret', '*.token', '*.authorization'], remove: true } });
+  return pino({
+    level,
+    base: { service: 'gpsim' },
+    redact: { paths: ['*.password', '*.secret', '*.token', '*.authorization'], remove: true },
+  });
 }
 
 /** Starts gpsim: opens the store, builds the estate, and listens as nodes s11 (and s12). */
-export async function startGpsim(options: GpsimOptions, logger: Logger = createLogger(options.logLevel)): Promise<RunningGpsim> {
+export async function startGpsim(
+  options: GpsimOptions,
+  logger: Logger = createLogger(options.logLevel),
+): Promise<RunningGpsim> {
   const dataDir = resolve(options.dataDir);
   const store = openStore(options.store, dataDir);
   const engine = new Engine({
@@ -55,7 +62,10 @@ export async function startGpsim(options: GpsimOptions, logger: Logger = createL
   try {
     const primary = await listen(createServer(app.listener('s11')), options.host, options.port);
     servers.push(primary);
-    const backup = options.backupPort === null ? undefined : await listen(createServer(app.listener('s12')), options.host, options.backupPort);
+    const backup =
+      options.backupPort === null
+        ? undefined
+        : await listen(createServer(app.listener('s12')), options.host, options.backupPort);
     if (backup) servers.push(backup);
     engine.nodes = [{ name: 's11', url: publicUrl(options, primary) }];
     if (backup) engine.nodes.push({ name: 's12', url: publicUrl(options, backup, options.port) });
@@ -94,7 +104,9 @@ function listen(server: Server, host: string, port: number): Promise<Server> {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`port ${port} on ${host} is already in use; choose another with --port/--backup-port (or 0 for any free port).`)
+          ? new Error(
+              `port ${port} on ${host} is already in use; choose another with --port/--backup-port (or 0 for any free port).`,
+            )
           : error,
       );
     };
@@ -122,6 +134,10 @@ function publicUrl(options: GpsimOptions, server: Server, primaryPort?: number):
     url.port = String(port);
     return url.toString().replace(/\/$/, '');
   }
-  const host = ['0.0.0.0', '::', ''].includes(options.host) ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  const host = ['0.0.0.0', '::', ''].includes(options.host)
+    ? '127.0.0.1'
+    : options.host.includes(':')
+      ? `[${options.host}]`
+      : options.host;
   return `http://${host}:${port}`;
 }

@@ -52,7 +52,9 @@ export class GpsimControl {
     return this.request('POST', '/__sim/clock', change);
   }
 
-  journal(query: { limit?: number; since?: number | string; surface?: control.SurfaceName; status?: string } = {}): Promise<control.JournalPage> {
+  journal(
+    query: { limit?: number; since?: number | string; surface?: control.SurfaceName; status?: string } = {},
+  ): Promise<control.JournalPage> {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
     const search = params.toString();
@@ -68,7 +70,11 @@ export class GpsimControl {
     const payload = (await response.json()) as unknown;
     if (!response.ok) {
       const error = (payload as Partial<control.ControlError>).error;
-      throw new GpsimControlError(response.status, error?.code ?? 'unknown', error?.message ?? `HTTP ${response.status}`);
+      throw new GpsimControlError(
+        response.status,
+        error?.code ?? 'unknown',
+        error?.message ?? `HTTP ${response.status}`,
+      );
     }
     return payload as T;
   }

@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 export const ResetRequest = z
   .object({
-    seed: z.string().min(1).max(200).optional().describe('Rebuild the estate from this seed instead of the current one.'),
+    seed: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Rebuild the estate from this seed instead of the current one.'),
   })
   .strict();
 export type ResetRequest = z.infer<typeof ResetRequest>;

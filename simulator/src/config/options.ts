@@ -74,21 +74,126 @@ function option<K extends keyof GpsimOptions>(spec: OptionSpec<K>): OptionSpec<K
 }
 
 export const optionSpecs = [
-  option({ key: 'host', flag: '--host <host>', env: 'GPSIM_HOST', description: 'interface to listen on (0.0.0.0 for every interface)', defaultValue: '127.0.0.1', parse: nonEmpty('host') }),
-  option({ key: 'port', flag: '--port <port>', env: 'GPSIM_PORT', description: 'HTTP port of node s11 (0 picks a free port)', defaultValue: 4100, parse: port('port') }),
-  option({ key: 'backupPort', flag: '--backup-port <port>', env: 'GPSIM_BACKUP_PORT', description: 'HTTP port of backup node s12 ("none" to run without it)', defaultValue: 4101, parse: optionalPort('backup port') }),
-  option({ key: 'tcpPort', flag: '--tcp-port <port>', env: 'GPSIM_TCP_PORT', description: 'SystmOne Client Integration TCP port ("none" to disable)', defaultValue: 2135, parse: optionalPort('TCP port') }),
-  option({ key: 'dataDir', flag: '--data-dir <dir>', env: 'GPSIM_DATA_DIR', description: 'where the embedded store and keys live', defaultValue: './.gpsim', parse: nonEmpty('data dir') }),
-  option({ key: 'store', flag: '--store <store>', env: 'GPSIM_STORE', description: 'sqlite (default), memory, or a postgres:// URL', defaultValue: 'sqlite', parse: nonEmpty('store') }),
-  option({ key: 'seed', flag: '--seed <seed>', env: 'GPSIM_SEED', description: 'estate seed: the same seed gives the same estate everywhere', defaultValue: DEFAULT_ESTATE_SPEC.seed, parse: nonEmpty('seed') }),
-  option({ key: 'practices', flag: '--practices <n>', env: 'GPSIM_PRACTICES', description: 'generated practices, alternately SystmOne and EMIS (plus the test practice B82617)', defaultValue: DEFAULT_ESTATE_SPEC.practices, parse: integer('practices', 0, 10_000) }),
-  option({ key: 'patientsPerPractice', flag: '--patients-per-practice <n>', env: 'GPSIM_PATIENTS_PER_PRACTICE', description: `registered list size of each practice (14 to ${MAX_PATIENTS_PER_PRACTICE})`, defaultValue: DEFAULT_ESTATE_SPEC.patientsPerPractice, parse: integer('patients per practice', 14, MAX_PATIENTS_PER_PRACTICE) }),
-  option({ key: 'populationDate', flag: '--population-date <date>', env: 'GPSIM_POPULATION_DATE', description: 'date the computed records run up to (YYYY-MM-DD)', defaultValue: DEFAULT_ESTATE_SPEC.populationDate, parse: isoDate }),
-  option({ key: 'journalCap', flag: '--journal-cap <n>', env: 'GPSIM_JOURNAL_CAP', description: 'requests kept in the journal ring buffer', defaultValue: 10_000, parse: integer('journal cap', 1, 10_000_000) }),
-  option({ key: 'patientCache', flag: '--patient-cache <n>', env: 'GPSIM_PATIENT_CACHE', description: 'computed patients kept in memory', defaultValue: 10_000, parse: integer('patient cache', 1, 10_000_000) }),
-  option({ key: 'recordCache', flag: '--record-cache <n>', env: 'GPSIM_RECORD_CACHE', description: 'computed clinical records kept in memory', defaultValue: 1_000, parse: integer('record cache', 1, 1_000_000) }),
-  option({ key: 'logLevel', flag: '--log-level <level>', env: 'GPSIM_LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent', defaultValue: 'info', parse: logLevel }),
-  option({ key: 'publicUrl', flag: '--public-url <url>', env: 'GPSIM_PUBLIC_URL', description: 'base URL clients use, when gpsim sits behind a proxy or in a container', defaultValue: undefined, parse: url }),
+  option({
+    key: 'host',
+    flag: '--host <host>',
+    env: 'GPSIM_HOST',
+    description: 'interface to listen on (0.0.0.0 for every interface)',
+    defaultValue: '127.0.0.1',
+    parse: nonEmpty('host'),
+  }),
+  option({
+    key: 'port',
+    flag: '--port <port>',
+    env: 'GPSIM_PORT',
+    description: 'HTTP port of node s11 (0 picks a free port)',
+    defaultValue: 4100,
+    parse: port('port'),
+  }),
+  option({
+    key: 'backupPort',
+    flag: '--backup-port <port>',
+    env: 'GPSIM_BACKUP_PORT',
+    description: 'HTTP port of backup node s12 ("none" to run without it)',
+    defaultValue: 4101,
+    parse: optionalPort('backup port'),
+  }),
+  option({
+    key: 'tcpPort',
+    flag: '--tcp-port <port>',
+    env: 'GPSIM_TCP_PORT',
+    description: 'SystmOne Client Integration TCP port ("none" to disable)',
+    defaultValue: 2135,
+    parse: optionalPort('TCP port'),
+  }),
+  option({
+    key: 'dataDir',
+    flag: '--data-dir <dir>',
+    env: 'GPSIM_DATA_DIR',
+    description: 'where the embedded store and keys live',
+    defaultValue: './.gpsim',
+    parse: nonEmpty('data dir'),
+  }),
+  option({
+    key: 'store',
+    flag: '--store <store>',
+    env: 'GPSIM_STORE',
+    description: 'sqlite (default), memory, or a postgres:// URL',
+    defaultValue: 'sqlite',
+    parse: nonEmpty('store'),
+  }),
+  option({
+    key: 'seed',
+    flag: '--seed <seed>',
+    env: 'GPSIM_SEED',
+    description: 'estate seed: the same seed gives the same estate everywhere',
+    defaultValue: DEFAULT_ESTATE_SPEC.seed,
+    parse: nonEmpty('seed'),
+  }),
+  option({
+    key: 'practices',
+    flag: '--practices <n>',
+    env: 'GPSIM_PRACTICES',
+    description: 'generated practices, alternately SystmOne and EMIS (plus the test practice B82617)',
+    defaultValue: DEFAULT_ESTATE_SPEC.practices,
+    parse: integer('practices', 0, 10_000),
+  }),
+  option({
+    key: 'patientsPerPractice',
+    flag: '--patients-per-practice <n>',
+    env: 'GPSIM_PATIENTS_PER_PRACTICE',
+    description: `registered list size of each practice (14 to ${MAX_PATIENTS_PER_PRACTICE})`,
+    defaultValue: DEFAULT_ESTATE_SPEC.patientsPerPractice,
+    parse: integer('patients per practice', 14, MAX_PATIENTS_PER_PRACTICE),
+  }),
+  option({
+    key: 'populationDate',
+    flag: '--population-date <date>',
+    env: 'GPSIM_POPULATION_DATE',
+    description: 'date the computed records run up to (YYYY-MM-DD)',
+    defaultValue: DEFAULT_ESTATE_SPEC.populationDate,
+    parse: isoDate,
+  }),
+  option({
+    key: 'journalCap',
+    flag: '--journal-cap <n>',
+    env: 'GPSIM_JOURNAL_CAP',
+    description: 'requests kept in the journal ring buffer',
+    defaultValue: 10_000,
+    parse: integer('journal cap', 1, 10_000_000),
+  }),
+  option({
+    key: 'patientCache',
+    flag: '--patient-cache <n>',
+    env: 'GPSIM_PATIENT_CACHE',
+    description: 'computed patients kept in memory',
+    defaultValue: 10_000,
+    parse: integer('patient cache', 1, 10_000_000),
+  }),
+  option({
+    key: 'recordCache',
+    flag: '--record-cache <n>',
+    env: 'GPSIM_RECORD_CACHE',
+    description: 'computed clinical records kept in memory',
+    defaultValue: 1_000,
+    parse: integer('record cache', 1, 1_000_000),
+  }),
+  option({
+    key: 'logLevel',
+    flag: '--log-level <level>',
+    env: 'GPSIM_LOG_LEVEL',
+    description: 'fatal, error, warn, info, debug, trace or silent',
+    defaultValue: 'info',
+    parse: logLevel,
+  }),
+  option({
+    key: 'publicUrl',
+    flag: '--public-url <url>',
+    env: 'GPSIM_PUBLIC_URL',
+    description: 'base URL clients use, when gpsim sits behind a proxy or in a container',
+    defaultValue: undefined,
+    parse: url,
+  }),
 ] as const satisfies readonly OptionSpec[];
 
 function isoDate(text: string): string {
@@ -163,7 +268,9 @@ function readConfigFile(file: string): Record<string, unknown> {
   const known = new Set<string>(optionSpecs.map((spec) => spec.key));
   for (const key of Object.keys(parsed)) {
     if (!known.has(key)) {
-      throw new OptionError(`config file ${file} has an unknown option "${key}"; known options: ${[...known].join(', ')}.`);
+      throw new OptionError(
+        `config file ${file} has an unknown option "${key}"; known options: ${[...known].join(', ')}.`,
+      );
     }
   }
   return parsed as Record<string, unknown>;

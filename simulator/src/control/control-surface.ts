@@ -86,7 +86,11 @@ async function reset(engine: Engine, request: SimRequest): Promise<SimResponse> 
 
 function clockState(engine: Engine): control.ClockState {
   const state = engine.clock.getState();
-  return { now: engine.clock.nowDate().toISOString(), offsetMs: engine.clock.now() - Date.now(), frozen: state.frozenAt !== undefined };
+  return {
+    now: engine.clock.nowDate().toISOString(),
+    offsetMs: engine.clock.now() - Date.now(),
+    frozen: state.frozenAt !== undefined,
+  };
 }
 
 async function changeClock(engine: Engine, request: SimRequest): Promise<SimResponse> {
@@ -115,12 +119,17 @@ function journal(engine: Engine, request: SimRequest): SimResponse {
   if (since !== null) {
     if (/^\d+$/.test(since)) query.sinceSeq = Number(since);
     else if (!Number.isNaN(Date.parse(since))) query.sinceTime = Date.parse(since);
-    else throw new SimError('invalid-parameter', 'since must be a sequence number or an ISO 8601 time.', { field: 'since' });
+    else
+      throw new SimError('invalid-parameter', 'since must be a sequence number or an ISO 8601 time.', {
+        field: 'since',
+      });
   }
   const surface = request.query.get('surface');
   if (surface !== null) {
     if (!(surfaceNames as readonly string[]).includes(surface)) {
-      throw new SimError('invalid-parameter', `surface must be one of ${surfaceNames.join(', ')}.`, { field: 'surface' });
+      throw new SimError('invalid-parameter', `surface must be one of ${surfaceNames.join(', ')}.`, {
+        field: 'surface',
+      });
     }
     query.surface = surface as SurfaceName;
   }
@@ -128,7 +137,10 @@ function journal(engine: Engine, request: SimRequest): SimResponse {
   if (status !== null) {
     if (/^[1-5]xx$/i.test(status)) query.statusClass = Number(status[0]);
     else if (/^[1-5]\d\d$/.test(status)) query.status = Number(status);
-    else throw new SimError('invalid-parameter', 'status must be a status code (404) or a class (4xx).', { field: 'status' });
+    else
+      throw new SimError('invalid-parameter', 'status must be a status code (404) or a class (4xx).', {
+        field: 'status',
+      });
   }
   const page: control.JournalPage = {
     entries: engine.journal.list(query),

@@ -1,6 +1,7 @@
 import { SimError } from './errors';
 
-const isoDuration = /^(-)?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const isoDuration =
+  /^(-)?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /**
  * Applies a duration to an instant. Accepts ISO 8601 durations ("P30D", "PT2H30M", "P1M",
@@ -9,7 +10,8 @@ const isoDuration = /^(-)?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\
  */
 export function addDuration(instant: number, duration: string | number, field = 'duration'): number {
   if (typeof duration === 'number') {
-    if (!Number.isFinite(duration)) throw new SimError('invalid-parameter', `${field} must be a finite number of milliseconds.`, { field });
+    if (!Number.isFinite(duration))
+      throw new SimError('invalid-parameter', `${field} must be a finite number of milliseconds.`, { field });
     return instant + duration;
   }
   const match = isoDuration.exec(duration.trim());

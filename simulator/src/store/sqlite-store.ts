@@ -79,7 +79,9 @@ export class SqliteStore implements Store {
       putSetting: this.db.prepare<[string, string]>(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
-      appendEntry: this.db.prepare<[number, string]>('INSERT INTO record_entries (patient_ordinal, entry) VALUES (?, ?)'),
+      appendEntry: this.db.prepare<[number, string]>(
+        'INSERT INTO record_entries (patient_ordinal, entry) VALUES (?, ?)',
+      ),
       entries: this.db.prepare<[number], { entry: string }>(
         'SELECT entry FROM record_entries WHERE patient_ordinal = ? ORDER BY seq',
       ),
@@ -171,7 +173,13 @@ interface AuditRow {
 }
 
 function fromAuditRow(row: AuditRow): StoredAuditEvent {
-  const event: StoredAuditEvent = { seq: row.seq, time: row.time, surface: row.surface, action: row.action, outcome: row.outcome };
+  const event: StoredAuditEvent = {
+    seq: row.seq,
+    time: row.time,
+    surface: row.surface,
+    action: row.action,
+    outcome: row.outcome,
+  };
   if (row.nhs_number !== null) event.nhsNumber = row.nhs_number;
   if (row.client_id !== null) event.clientId = row.client_id;
   if (row.user !== null) event.user = row.user;

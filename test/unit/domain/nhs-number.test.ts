@@ -1,4 +1,9 @@
-import { formatNhsNumber, isValidNhsNumber, nhsCheckDigit, normaliseNhsNumber } from '@gpsim/simulator/domain/nhs-number';
+import {
+  formatNhsNumber,
+  isValidNhsNumber,
+  nhsCheckDigit,
+  normaliseNhsNumber,
+} from '@gpsim/simulator/domain/nhs-number';
 
 describe('NHS number Modulus 11 (reference/domain.md §4.1)', () => {
   it.each([

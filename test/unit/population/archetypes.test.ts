@@ -64,7 +64,8 @@ describe('archetype patients (one per key per practice, at fixed list positions)
     const patient = archetype('deceased');
     expect(patient.deceasedDate).toBeDefined();
     expect(patient.registration.status).toBe('I');
-    for (const entry of entriesOf(patient)) expect(entry.date.slice(0, 10) <= (patient.deceasedDate as string)).toBe(true);
+    for (const entry of entriesOf(patient))
+      expect(entry.date.slice(0, 10) <= (patient.deceasedDate as string)).toBe(true);
   });
 
   it('dissent: has dissented from sharing but is otherwise an ordinary active patient', () => {
@@ -77,7 +78,8 @@ describe('archetype patients (one per key per practice, at fixed list positions)
     const patient = archetype('inactive');
     expect(patient.registration.status).toBe('I');
     expect(patient.registration.end).toBeDefined();
-    for (const entry of entriesOf(patient)) expect(entry.date.slice(0, 10) <= (patient.registration.end as string)).toBe(true);
+    for (const entry of entriesOf(patient))
+      expect(entry.date.slice(0, 10) <= (patient.registration.end as string)).toBe(true);
   });
 
   it('temporary-resident: a temporary (non-GMS) registration', () => {
@@ -93,7 +95,8 @@ describe('archetype patients (one per key per practice, at fixed list positions)
   it('in-transit: registered recently; the record holds nothing from before the transfer', () => {
     const patient = archetype('in-transit');
     expect(patient.inTransitSince).toBe(patient.registration.start);
-    for (const entry of entriesOf(patient)) expect(entry.date.slice(0, 10) >= (patient.inTransitSince as string)).toBe(true);
+    for (const entry of entriesOf(patient))
+      expect(entry.date.slice(0, 10) >= (patient.inTransitSince as string)).toBe(true);
   });
 
   it('confidential-items: some entries are confidential, including a problem and its consultations', () => {

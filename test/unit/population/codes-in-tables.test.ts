@@ -60,8 +60,10 @@ describe('codes in generated records', () => {
         const record = population.record(population.patientAt(practice, index) as Patient);
         for (const entry of Object.values(record).flat() as RecordEntry[]) {
           for (const concept of conceptsOf(entry)) {
-            const known = tableFor(entry).some((table) => table.has(concept.code)) || reference.recordStructure.has(concept.code);
-            if (!known) throw new Error(`${entry.kind} code ${concept.code} (${concept.display}) is not in fixtures/codes`);
+            const known =
+              tableFor(entry).some((table) => table.has(concept.code)) || reference.recordStructure.has(concept.code);
+            if (!known)
+              throw new Error(`${entry.kind} code ${concept.code} (${concept.display}) is not in fixtures/codes`);
             checked++;
           }
         }
@@ -74,7 +76,8 @@ describe('codes in generated records', () => {
   it('uses only catalogue codes that exist in the right table', () => {
     for (const spec of Object.values(conditionCatalogue)) {
       for (const { code } of spec.problemCodes) expect(reference.problems.has(code)).toBe(true);
-      for (const line of spec.medications) for (const code of line.options) expect(reference.medications.has(code)).toBe(true);
+      for (const line of spec.medications)
+        for (const code of line.options) expect(reference.medications.has(code)).toBe(true);
       if (spec.referral) expect(reference.recordStructure.has(spec.referral.code)).toBe(true);
     }
     for (const episode of episodeCatalogue) {

@@ -69,7 +69,9 @@ describe('the default estate', () => {
   });
 
   it('refuses estates that do not fit the 999 test range', () => {
-    expect(() => defaultPopulation({ practices: 60, patientsPerPractice: 20_000 })).toThrow(/does not fit the NHS test range/);
+    expect(() => defaultPopulation({ practices: 60, patientsPerPractice: 20_000 })).toThrow(
+      /does not fit the NHS test range/,
+    );
   });
 
   it('refuses list sizes too small to hold the archetypes or above 20,000', () => {

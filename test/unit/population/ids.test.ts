@@ -4,7 +4,9 @@ describe('logical ids', () => {
   const codec = new IdCodec('gpsim');
 
   it('look like version 4 UUIDs', () => {
-    expect(codec.encode('patient', 12345, 0)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(codec.encode('patient', 12345, 0)).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it('decode back to the kind, owner and position that minted them', () => {
@@ -21,7 +23,8 @@ describe('logical ids', () => {
 
   it('are distinct for distinct inputs', () => {
     const seen = new Set<string>();
-    for (let owner = 0; owner < 200; owner++) for (let n = 0; n < 50; n++) seen.add(codec.encode('observation', owner, n));
+    for (let owner = 0; owner < 200; owner++)
+      for (let n = 0; n < 50; n++) seen.add(codec.encode('observation', owner, n));
     expect(seen.size).toBe(200 * 50);
   });
 

@@ -8,9 +8,11 @@ describe('condition prevalence and list shape', () => {
   const population = defaultPopulation();
   const patients: Patient[] = [];
   for (const practice of population.practices) {
-    for (let index = 0; index < practice.listSize; index++) patients.push(population.patientAt(practice, index) as Patient);
+    for (let index = 0; index < practice.listSize; index++)
+      patients.push(population.patientAt(practice, index) as Patient);
   }
-  const count = (key: ConditionKey, within = patients) => within.filter((patient) => patient.conditions.includes(key)).length;
+  const count = (key: ConditionKey, within = patients) =>
+    within.filter((patient) => patient.conditions.includes(key)).length;
   const date = population.estate.spec.populationDate;
 
   it('a practice of 2,000 has about 280 hypertensives and 110 diabetics', () => {
@@ -39,7 +41,9 @@ describe('condition prevalence and list shape', () => {
   it('concentrates long-term conditions in older patients', () => {
     const older = patients.filter((patient) => ageOn(patient.birthDate, date) >= 65);
     const younger = patients.filter((patient) => ageOn(patient.birthDate, date) < 40);
-    expect(count('hypertension', older) / older.length).toBeGreaterThan(5 * (count('hypertension', younger) / younger.length));
+    expect(count('hypertension', older) / older.length).toBeGreaterThan(
+      5 * (count('hypertension', younger) / younger.length),
+    );
   });
 
   it('has the age shape of a GP list: about 18% under 15 and about 19% aged 65 and over', () => {
@@ -61,6 +65,8 @@ describe('condition prevalence and list shape', () => {
   });
 
   it('gives nobody a type 1 and a type 2 diabetes diagnosis at once', () => {
-    expect(patients.some((p) => p.conditions.includes('diabetes-type-1') && p.conditions.includes('diabetes-type-2'))).toBe(false);
+    expect(
+      patients.some((p) => p.conditions.includes('diabetes-type-1') && p.conditions.includes('diabetes-type-2')),
+    ).toBe(false);
   });
 });

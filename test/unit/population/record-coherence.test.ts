@@ -15,7 +15,11 @@ describe('coherent coded records', () => {
   }
   const date = population.estate.spec.populationDate;
   const diagnosedOverAYearAgo = (record: ClinicalRecord, codes: string[]) =>
-    record.problems.some((problem) => codes.includes(problem.concept.code) && problem.date.slice(0, 10) < `${Number(date.slice(0, 4)) - 1}${date.slice(4)}`);
+    record.problems.some(
+      (problem) =>
+        codes.includes(problem.concept.code) &&
+        problem.date.slice(0, 10) < `${Number(date.slice(0, 4)) - 1}${date.slice(4)}`,
+    );
 
   const HBA1C = '999791000000106';
   const METFORMIN = ['42084911000001109', '39113511000001101'];
@@ -27,14 +31,17 @@ describe('coherent coded records', () => {
     const diabetics = patients.filter(({ record }) => diagnosedOverAYearAgo(record, T2_CODES));
     expect(diabetics.length).toBeGreaterThan(40);
     for (const { record } of diabetics) expect(record.observations.some((o) => o.concept.code === HBA1C)).toBe(true);
-    const onMetformin = diabetics.filter(({ record }) => record.medications.some((m) => METFORMIN.includes(m.concept.code)));
+    const onMetformin = diabetics.filter(({ record }) =>
+      record.medications.some((m) => METFORMIN.includes(m.concept.code)),
+    );
     expect(onMetformin.length / diabetics.length).toBeGreaterThan(0.7);
   });
 
   it('hypertensives diagnosed over a year ago have blood pressure readings, and most an antihypertensive linked to the problem', () => {
     const hypertensives = patients.filter(({ record }) => diagnosedOverAYearAgo(record, HYPERTENSION_CODES));
     expect(hypertensives.length).toBeGreaterThan(150);
-    for (const { record } of hypertensives) expect(record.observations.some((o) => o.concept.code === BLOOD_PRESSURE)).toBe(true);
+    for (const { record } of hypertensives)
+      expect(record.observations.some((o) => o.concept.code === BLOOD_PRESSURE)).toBe(true);
     const treated = hypertensives.filter(({ record }) => {
       const problem = record.problems.find((p) => HYPERTENSION_CODES.includes(p.concept.code));
       return record.medications.some((m) => m.problemId === problem?.id && m.prescriptionType === 'repeat');
@@ -98,9 +105,13 @@ describe('coherent coded records', () => {
   });
 
   it('gives children their routine immunisations and no adult programmes', () => {
-    const children = patients.filter(({ patient }) => ageOn(patient.birthDate, date) >= 2 && ageOn(patient.birthDate, date) < 10);
+    const children = patients.filter(
+      ({ patient }) => ageOn(patient.birthDate, date) >= 2 && ageOn(patient.birthDate, date) < 10,
+    );
     expect(children.length).toBeGreaterThan(50);
-    const withMmr = children.filter(({ record }) => record.immunisations.some((i) => i.concept.code === '308081000000105'));
+    const withMmr = children.filter(({ record }) =>
+      record.immunisations.some((i) => i.concept.code === '308081000000105'),
+    );
     expect(withMmr.length / children.length).toBeGreaterThan(0.85);
     for (const { record } of children) {
       expect(record.immunisations.some((i) => ['12866006', '859641000000109'].includes(i.concept.code))).toBe(false);

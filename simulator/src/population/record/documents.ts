@@ -73,7 +73,10 @@ export function addDiary(context: RecordContext): void {
   );
   if (!hasRepeats) return;
   const due = context.endDay + context.rng.between(20, 330);
-  const recorded = dateTimeOfDay(context.weekday(Math.max(context.historyStartDay, context.endDay - 330), context.endDay), 12 * 60);
+  const recorded = dateTimeOfDay(
+    context.weekday(Math.max(context.historyStartDay, context.endDay - 330), context.endDay),
+    12 * 60,
+  );
   context.record.diary.push({
     kind: 'diary',
     id: context.id('diary'),

@@ -1,0 +1,81 @@
+// GET /fhir/R4/Patient/{id}: throughput and latency with autocannon at 50 connections, after a warm-up.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+
+const port = 43100;
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(
+  process.execPath,
+  [
+    join('simulator', 'dist', 'cli.js'),
+    'start',
+    '--port',
+    `${port}`,
+    '--backup-port',
+    'none',
+    '--tcp-port',
+    'none',
+    '--data-dir',
+    mkdtempSync(join(tmpdir(), 'gpsim-bench-')),
+    '--log-level',
+    'warn',
+  ],
+  { stdio: 'ignore' },
+);
+try {
+  await waitForHealth();
+  const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();
+  const standard = manifest.archetypes.find((archetype) => archetype.key === 'standard');
+  const search = await (
+    await fetch(`${base}/fhir/R4/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${standard.nhsNumber}`)
+  ).json();
+  const id = search.entry[0].resource.id;
+  const url = `${base}/fhir/R4/Patient/${id}`;
+  await run(url, 3);
+  const runs = [];
+  for (let round = 0; round < 3; round++) runs.push(await run(url, 10));
+  runs.sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const median = runs[1];
+  process.stdout.write(
+    JSON.stringify({
+      summary: {
+        requestsPerSecond: median.requestsPerSecond,
+        p50Ms: median.p50Ms,
+        p99Ms: median.p99Ms,
+        connections: 50,
+      },
+      runs,
+    }),
+  );
+} finally {
+  server.kill('SIGTERM');
+}
+
+async function run(url, durationS) {
+  const result = await autocannon({ url, connections: 50, duration: durationS, pipelining: 1 });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`bench: ${result.non2xx} non-2xx and ${result.errors} errors`);
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    total: result.requests.total,
+  };
+}
+
+async function waitForHealth() {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    try {
+      if ((await fetch(`${base}/__sim/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('bench: gpsim did not start');
+}
