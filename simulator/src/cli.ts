@@ -6,7 +6,7 @@ import { buildManifest } from './control/manifest';
 import { normaliseNhsNumber } from './domain/nhs-number';
 import { Engine } from './engine';
 import { createLogger, gpsimVersion, startGpsim } from './main';
-import { SqliteStore } from './store/sqlite-store';
+import { SqliteStore } from './store/sqlite/sqlite-store';
 
 type FlagValues = Partial<Record<keyof GpsimOptions, string>> & { config?: string };
 

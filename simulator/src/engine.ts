@@ -52,17 +52,17 @@ export class Engine {
     this.journal = new Journal(options.journalCapacity);
     this.logger = options.logger;
     this.version = options.version;
-    this.records = new PatientRecords(() => this.population, this.store);
+    this.records = new PatientRecords(() => this.population, this.store.records);
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */
   async load(): Promise<void> {
-    const clock = await this.store.getSetting<ClockState>(CLOCK_SETTING);
+    const clock = await this.store.settings.get<ClockState>(CLOCK_SETTING);
     if (clock) this.clock.setState(clock);
   }
 
   async saveClock(): Promise<void> {
-    await this.store.putSetting(CLOCK_SETTING, this.clock.getState());
+    await this.store.settings.put(CLOCK_SETTING, this.clock.getState());
   }
 
   /** Back to the seed state: changes dropped, clock back to wall time; optionally a new seed. */
@@ -79,7 +79,7 @@ export class Engine {
   }
 
   async audit(event: Omit<AuditEvent, 'time'>): Promise<void> {
-    await this.store.appendAudit({ ...event, time: this.clock.nowDate().toISOString() });
+    await this.store.audit.append({ ...event, time: this.clock.nowDate().toISOString() });
   }
 
   get uptimeS(): number {

@@ -1,7 +1,7 @@
 import type { ClinicalRecord, RecordEntry } from './clinical-record';
 import type { Patient } from './patient';
 import type { Population } from '../population/population';
-import type { Store } from '../store/store';
+import type { RecordRepository } from '../store/store';
 
 const listOf: Record<RecordEntry['kind'], keyof ClinicalRecord> = {
   problem: 'problems',
@@ -23,12 +23,12 @@ const listOf: Record<RecordEntry['kind'], keyof ClinicalRecord> = {
 export class PatientRecords {
   constructor(
     private readonly population: () => Population,
-    private readonly store: Store,
+    private readonly written: RecordRepository,
   ) {}
 
   async record(patient: Patient): Promise<ClinicalRecord> {
     const baseline = this.population().record(patient);
-    const written = await this.store.recordEntries(patient.ordinal);
+    const written = await this.written.entries(patient.ordinal);
     if (written.length === 0) return baseline;
     const merged = { ...baseline } as Record<keyof ClinicalRecord, RecordEntry[]>;
     const touched = new Set<keyof ClinicalRecord>();

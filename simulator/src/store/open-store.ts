@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SimError } from '../domain/errors';
-import { SqliteStore } from './sqlite-store';
+import { SqliteStore } from './sqlite/sqlite-store';
 import type { Store } from './store';
 
 /**

@@ -1,0 +1,110 @@
+import type Database from 'better-sqlite3';
+import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../../domain/audit';
+import type { AuditRepository } from '../store';
+import type { Migration } from './migrations';
+
+/** The audit trail is append-only: no reset empties it and a trigger refuses any UPDATE or DELETE. */
+export const auditMigrations: readonly Migration[] = [
+  {
+    id: 'audit-001',
+    sql: `CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            time TEXT NOT NULL,
+            surface TEXT NOT NULL,
+            action TEXT NOT NULL,
+            nhs_number TEXT,
+            client_id TEXT,
+            user TEXT,
+            role TEXT,
+            organisation TEXT,
+            reason TEXT,
+            trace_id TEXT,
+            outcome TEXT NOT NULL
+          );
+          CREATE INDEX audit_nhs_number ON audit (nhs_number, seq);
+          CREATE INDEX audit_user ON audit (user, seq);
+          CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+          CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;`,
+  },
+];
+
+interface AuditRow {
+  seq: number;
+  time: string;
+  surface: string;
+  action: string;
+  nhs_number: string | null;
+  client_id: string | null;
+  user: string | null;
+  role: string | null;
+  organisation: string | null;
+  reason: string | null;
+  trace_id: string | null;
+  outcome: 'allowed' | 'refused';
+}
+
+export class SqliteAuditRepository implements AuditRepository {
+  private readonly insert: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO audit (time, surface, action, nhs_number, client_id, user, role, organisation, reason, trace_id, outcome)
+       VALUES (@time, @surface, @action, @nhsNumber, @clientId, @user, @role, @organisation, @reason, @traceId, @outcome)`,
+    );
+  }
+
+  async append(event: AuditEvent): Promise<number> {
+    const result = this.insert.run({
+      time: event.time,
+      surface: event.surface,
+      action: event.action,
+      nhsNumber: event.nhsNumber ?? null,
+      clientId: event.clientId ?? null,
+      user: event.user ?? null,
+      role: event.role ?? null,
+      organisation: event.organisation ?? null,
+      reason: event.reason ?? null,
+      traceId: event.traceId ?? null,
+      outcome: event.outcome,
+    });
+    return Number(result.lastInsertRowid);
+  }
+
+  async query(query: AuditQuery): Promise<StoredAuditEvent[]> {
+    const conditions: string[] = ['seq > @sinceSeq'];
+    if (query.nhsNumber !== undefined) conditions.push('nhs_number = @nhsNumber');
+    if (query.user !== undefined) conditions.push('user = @user');
+    if (query.surface !== undefined) conditions.push('surface = @surface');
+    const rows = this.db
+      .prepare(
+        `SELECT seq, time, surface, action, nhs_number, client_id, user, role, organisation, reason, trace_id, outcome
+         FROM audit WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT @limit`,
+      )
+      .all({
+        sinceSeq: query.sinceSeq ?? 0,
+        nhsNumber: query.nhsNumber ?? null,
+        user: query.user ?? null,
+        surface: query.surface ?? null,
+        limit: query.limit ?? 100,
+      }) as AuditRow[];
+    return rows.map(fromRow);
+  }
+}
+
+function fromRow(row: AuditRow): StoredAuditEvent {
+  const event: StoredAuditEvent = {
+    seq: row.seq,
+    time: row.time,
+    surface: row.surface,
+    action: row.action,
+    outcome: row.outcome,
+  };
+  if (row.nhs_number !== null) event.nhsNumber = row.nhs_number;
+  if (row.client_id !== null) event.clientId = row.client_id;
+  if (row.user !== null) event.user = row.user;
+  if (row.role !== null) event.role = row.role;
+  if (row.organisation !== null) event.organisation = row.organisation;
+  if (row.reason !== null) event.reason = row.reason;
+  if (row.trace_id !== null) event.traceId = row.trace_id;
+  return event;
+}
