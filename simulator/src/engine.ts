@@ -4,6 +4,7 @@ import type { AuditEvent } from './domain/audit';
 import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
 import { PatientRecords } from './domain/patient-records';
+import { PracticeSettingsService } from './domain/practice-settings';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
 import type { Store } from './store/store';
@@ -38,6 +39,7 @@ export class Engine {
   readonly journal: Journal;
   readonly logger: Logger;
   readonly records: PatientRecords;
+  readonly practiceSettings: PracticeSettingsService;
   readonly version: string;
   readonly startedAt = Date.now();
   /** Public base URLs of the nodes; set once the listeners know their ports. */
@@ -53,6 +55,7 @@ export class Engine {
     this.logger = options.logger;
     this.version = options.version;
     this.records = new PatientRecords(() => this.population, this.store.records);
+    this.practiceSettings = new PracticeSettingsService(this.store.settings);
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */

@@ -87,6 +87,56 @@ describe('control API /__sim', () => {
     expect(notFound.entries.every((entry) => entry.status >= 400 && entry.status < 500)).toBe(true);
   });
 
+  describe('practice switches /__sim/practices', () => {
+    it('lists every practice with GP Connect and each capability on by default', async () => {
+      const body = (await (await fetch(`${gpsim.url}/__sim/practices`)).json()) as {
+        practices: control.PracticeSummary[];
+      };
+      expect(body.practices).toHaveLength(7);
+      for (const practice of body.practices) {
+        const settings = control.PracticeSummary.parse(practice).settings;
+        expect(settings.gpconnect).toMatchObject({
+          enabled: true,
+          foundations: true,
+          appointments: true,
+          structured: true,
+          documents: true,
+        });
+        expect(Object.values(settings.gpconnect.clinicalAreas).every(Boolean)).toBe(true);
+      }
+    });
+
+    it('patches part of the settings, keeps the rest, and a reset restores the defaults', async () => {
+      const ods = (await client.fixtures()).practices[1]?.ods as string;
+      const patch = (body: unknown) =>
+        fetch(`${gpsim.url}/__sim/practices/${ods}`, { method: 'PATCH', body: JSON.stringify(body) });
+      await patch({ gpconnect: { structured: false, clinicalAreas: { problems: false } } });
+      const after = control.PracticeSummary.parse(
+        await (await patch({ gpconnect: { clinicalAreas: { referrals: false } } })).json(),
+      );
+      expect(after.settings.gpconnect).toMatchObject({ enabled: true, structured: false });
+      expect(after.settings.gpconnect.clinicalAreas).toMatchObject({
+        problems: false,
+        referrals: false,
+        allergies: true,
+      });
+      await client.reset();
+      const reset = control.PracticeSummary.parse(await (await fetch(`${gpsim.url}/__sim/practices/${ods}`)).json());
+      expect(reset.settings.gpconnect.structured).toBe(true);
+    });
+
+    it('refuses unknown practices (404) and unknown switches (400 naming them)', async () => {
+      expect((await fetch(`${gpsim.url}/__sim/practices/Z99999`)).status).toBe(404);
+      const ods = (await client.fixtures()).practices[0]?.ods as string;
+      const response = await fetch(`${gpsim.url}/__sim/practices/${ods}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ gpconnect: { clinicalAreas: { astrology: false } } }),
+      });
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(await response.json())).toMatch(/astrology/);
+    });
+  });
+
   describe('errors are JSON {error:{code,message}} with a 4xx, never a stack trace', () => {
     async function expectError(response: Response, status: number, code: string): Promise<control.ControlError> {
       expect(response.status).toBe(status);

@@ -4,3 +4,4 @@ export * from './manifest';
 export * from './clock';
 export * from './reset';
 export * from './journal';
+export * from './practices';

@@ -8,6 +8,7 @@ import type { Route, SimRequest, SimResponse, Surface, SurfaceName } from '../tr
 import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
+import { practiceRoutes } from './practice-routes';
 
 /** HTTP status and machine code of each domain error on the control API. */
 const statusTable: Record<SimErrorCode, [number, string]> = {
@@ -52,6 +53,7 @@ export function createControlSurface(engine: Engine): Surface {
     { method: 'POST', path: '/__sim/clock', handler: (request) => changeClock(engine, request) },
     { method: 'GET', path: '/__sim/journal', handler: (request) => journal(engine, request) },
     { method: 'GET', path: '/__sim/audit', handler: (request) => audit(engine, request) },
+    ...practiceRoutes(engine),
   ];
   return {
     name: 'control',

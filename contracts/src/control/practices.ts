@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { GpSystem } from './common';
+
+/** GP Connect clinical areas a practice can switch off one by one (Access Record Structured). */
+export const clinicalAreas = [
+  'allergies',
+  'medication',
+  'consultations',
+  'problems',
+  'immunisations',
+  'uncategorised',
+  'investigations',
+  'referrals',
+  'diary',
+] as const;
+export const ClinicalArea = z.enum(clinicalAreas);
+
+export const GpConnectSettings = z.object({
+  enabled: z.boolean().describe('The practice-level switch for GP Connect as a whole.'),
+  foundations: z.boolean(),
+  appointments: z.boolean(),
+  structured: z.boolean(),
+  documents: z.boolean(),
+  clinicalAreas: z.object(
+    Object.fromEntries(clinicalAreas.map((area) => [area, z.boolean()])) as Record<
+      (typeof clinicalAreas)[number],
+      z.ZodBoolean
+    >,
+  ),
+});
+export type GpConnectSettings = z.infer<typeof GpConnectSettings>;
+
+export const PartnerSettings = z.object({
+  enabled: z.boolean().describe('Whether the practice has authorised this partner product.'),
+  functions: z.record(z.string(), z.boolean()).describe('Per-function (SystmOne) or per-feature (EMIS) switches.'),
+});
+export type PartnerSettings = z.infer<typeof PartnerSettings>;
+
+export const PracticeSettings = z.object({
+  gpconnect: GpConnectSettings,
+  partners: z.record(z.string(), PartnerSettings),
+});
+export type PracticeSettings = z.infer<typeof PracticeSettings>;
+
+/** PATCH body: any subset of the settings; what is not sent is left as it is. */
+export const PracticeSettingsPatch = z
+  .object({
+    gpconnect: z
+      .object({
+        enabled: z.boolean(),
+        foundations: z.boolean(),
+        appointments: z.boolean(),
+        structured: z.boolean(),
+        documents: z.boolean(),
+        clinicalAreas: z
+          .object(
+            Object.fromEntries(clinicalAreas.map((area) => [area, z.boolean()])) as Record<
+              (typeof clinicalAreas)[number],
+              z.ZodBoolean
+            >,
+          )
+          .partial()
+          .strict(),
+      })
+      .partial()
+      .strict(),
+    partners: z.record(
+      z.string(),
+      z
+        .object({ enabled: z.boolean(), functions: z.record(z.string(), z.boolean()) })
+        .partial()
+        .strict(),
+    ),
+  })
+  .partial()
+  .strict();
+export type PracticeSettingsPatch = z.infer<typeof PracticeSettingsPatch>;
+
+export const PracticeSummary = z.object({
+  ods: z.string(),
+  name: z.string(),
+  system: GpSystem,
+  settings: PracticeSettings,
+});
+export type PracticeSummary = z.infer<typeof PracticeSummary>;
