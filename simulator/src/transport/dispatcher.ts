@@ -20,6 +20,9 @@ export interface RouteMatch {
   /** The path exists but not for this method. */
   methodNotAllowed: boolean;
   maxBodyBytes: number;
+  streamBody: boolean;
+  /** A request that cannot be routed at all (e.g. a badly encoded path). */
+  error?: SimError;
 }
 
 /**
@@ -51,6 +54,18 @@ export class Dispatcher {
   }
 
   match(method: string, path: string): RouteMatch {
+    if (!isDecodable(path)) {
+      const surface = this.surfaceForPath(path);
+      return {
+        surface,
+        route: undefined,
+        params: {},
+        methodNotAllowed: false,
+        maxBodyBytes: surface.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        streamBody: false,
+        error: new SimError('invalid-request', 'The request path is not valid percent-encoding.'),
+      };
+    }
     const found = this.router.find(method as HttpMethod, path);
     if (found) {
       const { surface, route } = found.store as RouteStore;
@@ -60,6 +75,7 @@ export class Dispatcher {
         params: found.params as Record<string, string>,
         methodNotAllowed: false,
         maxBodyBytes: route.maxBodyBytes ?? surface.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        streamBody: route.streamBody === true,
       };
     }
     const surface = this.surfaceForPath(path);
@@ -70,6 +86,7 @@ export class Dispatcher {
       params: {},
       methodNotAllowed,
       maxBodyBytes: surface.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      streamBody: false,
     };
   }
 
@@ -92,6 +109,7 @@ export class Dispatcher {
 
   private async invoke(request: RoutedRequest, match: RouteMatch): Promise<SimResponse> {
     try {
+      if (match.error) throw match.error;
       if (!match.route) {
         throw match.methodNotAllowed
           ? new SimError('method-not-allowed', `${request.method} is not supported on ${request.path}.`)
@@ -128,6 +146,15 @@ export class Dispatcher {
       }
     }
     return best;
+  }
+}
+
+function isDecodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

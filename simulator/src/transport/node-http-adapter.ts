@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import { SimError } from '../domain/errors';
-import type { Dispatcher, RouteMatch } from './dispatcher';
+import type { Dispatcher } from './dispatcher';
 import type { SimRequest, SimResponse } from './types';
 
 export interface RequestListenerOptions {
@@ -55,19 +55,13 @@ async function serve(
     annotations: {},
   };
 
-  let match: RouteMatch;
-  try {
-    match = dispatcher.match(method, path);
-  } catch {
-    // find-my-way rejects undecodable paths (bad percent-encoding); answer in the fallback dialect.
-    match = dispatcher.match('GET', '/');
-    return writeResponse(
-      outgoing,
-      method,
-      dispatcher.reject(request, match, new SimError('invalid-request', 'The request path is not valid URL encoding.')),
-    );
-  }
+  const match = dispatcher.match(method, path);
 
+  if (match.streamBody) {
+    request.bodyStream = boundedStream(incoming, match.maxBodyBytes);
+    writeResponse(outgoing, method, await dispatcher.handle(request, match));
+    return;
+  }
   const body = await readBody(incoming, match.maxBodyBytes);
   if (body === 'too-large') {
     const error = new SimError(
@@ -129,7 +123,32 @@ function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer | 't
   });
 }
 
+/** The request body as a stream that fails with a payload-too-large SimError past the limit. */
+function boundedStream(incoming: IncomingMessage, limit: number): Readable {
+  let size = 0;
+  const limited = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > limit) {
+        callback(new SimError('payload-too-large', `The request body exceeds the ${limit} byte limit of this endpoint.`));
+        return;
+      }
+      callback(null, chunk);
+    },
+  });
+  incoming.on('error', (error) => limited.destroy(error));
+  return incoming.pipe(limited);
+}
+
 function writeResponse(outgoing: ServerResponse, method: string, response: SimResponse): void {
+  if (response.transportAction === 'reset') {
+    outgoing.socket?.destroy();
+    return;
+  }
+  if (response.transportAction === 'hang') {
+    // Keep the socket open and silent; the client's own timeout (or disconnect) ends it.
+    return;
+  }
   outgoing.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers ?? {})) outgoing.setHeader(name, value);
   const body = response.body;

@@ -15,7 +15,14 @@ export interface SimRequest {
   query: URLSearchParams;
   /** Header names in lower case; repeated headers joined with ", ". */
   headers: Record<string, string>;
+  /** The whole body, for ordinary routes (bounded by the route's maxBodyBytes). */
   body: Buffer;
+  /**
+   * For routes declared with `streamBody`, the body as a stream instead (`body` is then empty), so
+   * large uploads are never held in memory. The stream errors with a payload-too-large SimError
+   * once maxBodyBytes is exceeded.
+   */
+  bodyStream?: Readable;
   /** Route parameters, percent-decoded. */
   params: Record<string, string>;
   /** Which simulated node (s11 primary, s12 backup) took the request. */
@@ -42,6 +49,11 @@ export interface SimResponse {
   status: number;
   headers?: Record<string, string>;
   body?: ResponseBody;
+  /**
+   * Ask the transport to misbehave instead of answering normally (fault injection): `reset`
+   * destroys the connection, `hang` accepts the request and never answers.
+   */
+  transportAction?: 'reset' | 'hang';
 }
 
 export type RouteHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
@@ -53,6 +65,8 @@ export interface Route {
   handler: RouteHandler;
   /** Largest body this route accepts; the surface default otherwise. */
   maxBodyBytes?: number;
+  /** Hand the handler the body as a stream (request.bodyStream) rather than buffering it. */
+  streamBody?: boolean;
 }
 
 export interface Surface {
