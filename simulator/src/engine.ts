@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Journal } from './control/journal';
 import type { AuditEvent } from './domain/audit';
@@ -5,6 +6,7 @@ import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
 import { PatientRecords } from './domain/patient-records';
 import { PracticeSettingsService } from './domain/practice-settings';
+import { TaskService } from './domain/task-service';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
 import type { Store } from './store/store';
@@ -40,6 +42,7 @@ export class Engine {
   readonly logger: Logger;
   readonly records: PatientRecords;
   readonly practiceSettings: PracticeSettingsService;
+  readonly tasks: TaskService;
   readonly version: string;
   readonly startedAt = Date.now();
   /** Public base URLs of the nodes; set once the listeners know their ports. */
@@ -56,6 +59,7 @@ export class Engine {
     this.version = options.version;
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
+    this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */

@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../domain/audit';
 import type { RecordEntry } from '../domain/clinical-record';
+import type { Task, TaskStatus } from '../domain/tasks';
 
 /**
  * Persistence of what changes, one repository per feature: settings, written record entries, the
@@ -15,6 +16,7 @@ export interface Store {
   readonly settings: SettingsRepository;
   readonly records: RecordRepository;
   readonly audit: AuditRepository;
+  readonly tasks: TaskRepository;
   close(): Promise<void>;
   /** Drops every change, back to the seed state. The audit trail is kept: it is append-only. */
   reset(): Promise<void>;
@@ -34,4 +36,22 @@ export interface AuditRepository {
   /** Appends an event and returns its sequence number. There is no way to change or delete one. */
   append(event: AuditEvent): Promise<number>;
   query(query: AuditQuery): Promise<StoredAuditEvent[]>;
+}
+
+export interface TaskQuery {
+  ods?: string;
+  status?: TaskStatus;
+  limit?: number;
+}
+
+export interface TaskRepository {
+  /**
+   * Stores a new task, unless one from the same source (surface, sender, reference) exists: then
+   * that one is returned with `created: false`, so retried deliveries stay idempotent.
+   */
+  create(task: Task): Promise<{ task: Task; created: boolean }>;
+  get(id: string): Promise<Task | undefined>;
+  /** Replaces a task if it is still at `previousVersion`; false when someone changed it first. */
+  replace(task: Task, previousVersion: number): Promise<boolean>;
+  list(query: TaskQuery): Promise<Task[]>;
 }

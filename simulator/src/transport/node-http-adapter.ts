@@ -130,7 +130,9 @@ function boundedStream(incoming: IncomingMessage, limit: number): Readable {
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
       if (size > limit) {
-        callback(new SimError('payload-too-large', `The request body exceeds the ${limit} byte limit of this endpoint.`));
+        callback(
+          new SimError('payload-too-large', `The request body exceeds the ${limit} byte limit of this endpoint.`),
+        );
         return;
       }
       callback(null, chunk);

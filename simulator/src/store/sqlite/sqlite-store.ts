@@ -7,9 +7,15 @@ import type { Migration } from './migrations';
 import { applyMigrations } from './migrations';
 import { SqliteRecordRepository, recordMigrations } from './record-repository';
 import { SqliteSettingsRepository, settingsMigrations } from './settings-repository';
+import { SqliteTaskRepository, taskMigrations } from './task-repository';
 
 /** Every feature's migrations, in the order they were introduced. A new feature appends its list. */
-const migrations: readonly Migration[] = [...settingsMigrations, ...recordMigrations, ...auditMigrations];
+const migrations: readonly Migration[] = [
+  ...settingsMigrations,
+  ...recordMigrations,
+  ...auditMigrations,
+  ...taskMigrations,
+];
 
 /**
  * The embedded default store: one SQLite file in the data directory, in WAL mode so readers never
@@ -21,6 +27,7 @@ export class SqliteStore implements Store {
   readonly settings: SqliteSettingsRepository;
   readonly records: SqliteRecordRepository;
   readonly audit: SqliteAuditRepository;
+  readonly tasks: SqliteTaskRepository;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -37,6 +44,7 @@ export class SqliteStore implements Store {
     this.settings = new SqliteSettingsRepository(this.db);
     this.records = new SqliteRecordRepository(this.db);
     this.audit = new SqliteAuditRepository(this.db);
+    this.tasks = new SqliteTaskRepository(this.db);
   }
 
   async close(): Promise<void> {
