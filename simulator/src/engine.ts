@@ -6,6 +6,7 @@ import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
 import { PatientRecords } from './domain/patient-records';
 import { PracticeSettingsService } from './domain/practice-settings';
+import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
@@ -43,6 +44,7 @@ export class Engine {
   readonly records: PatientRecords;
   readonly practiceSettings: PracticeSettingsService;
   readonly tasks: TaskService;
+  readonly spine = new SpineStatus();
   readonly version: string;
   readonly startedAt = Date.now();
   /** Public base URLs of the nodes; set once the listeners know their ports. */
