@@ -94,8 +94,11 @@ describe('store migrations', () => {
     expect(await store.settings.get('k')).toBe(1);
     await store.close();
     const raw = new Database(file);
-    const ids = raw.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: string }[];
-    expect(ids.map((row) => row.id)).toEqual(['audit-001', 'records-001', 'settings-001']);
+    const ids = (raw.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: string }[]).map(
+      (row) => row.id,
+    );
+    expect(ids).toEqual(expect.arrayContaining(['audit-001', 'records-001', 'settings-001', 'tasks-001']));
+    expect(new Set(ids).size).toBe(ids.length);
     raw.close();
   });
 });
