@@ -322,11 +322,25 @@ describe('UK Core R4 read API /fhir/R4', () => {
       expect((await get(`/Observation/${entry?.id}`)).status).toBe(404);
     });
 
-    it('has no appointments in the baseline record: an empty searchset, not invented ones', async () => {
-      const search = await get<Bundle>(`/Appointment?patient=${patientOf('standard').id}`);
+    it('serves past appointments as UK Core Appointments, attended ones linked to their consultation slot', async () => {
+      const standard = patientOf('standard');
+      const record = gpsim.engine.population.record(standard);
+      const search = await get<Bundle>(`/Appointment?patient=${standard.id}&_count=500`);
       expect(search.status).toBe(200);
-      expect(search.body).toMatchObject({ type: 'searchset', total: 0 });
-      expect(search.body.entry).toBeUndefined();
+      expect(search.body.total).toBe(record.appointments.length);
+      expect(record.appointments.length).toBeGreaterThan(0);
+      const first = record.appointments.find((appointment) => appointment.status === 'fulfilled');
+      const read = await get<{
+        status: string;
+        start: string;
+        participant: { actor: { reference?: string } }[];
+        meta: { profile: string[] };
+      }>(`/Appointment/${first?.id}`);
+      expect(read.status).toBe(200);
+      expect(read.body.meta.profile).toEqual(['https://fhir.hl7.org.uk/StructureDefinition/UKCore-Appointment']);
+      expect(read.body.status).toBe('fulfilled');
+      expect(read.body.start).toBe(first?.date);
+      expect(read.body.participant[0]?.actor.reference).toBe(`Patient/${standard.id}`);
     });
 
     it('requires the patient parameter', async () => {

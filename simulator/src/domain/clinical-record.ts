@@ -155,7 +155,21 @@ export interface DiaryEntry extends EntryBase {
   problemId?: string;
 }
 
+/** A booked slot with a clinician: attended (with its consultation), missed, or still to come. */
+export interface Appointment extends EntryBase {
+  kind: 'appointment';
+  /** `date` is the start; `end` when the slot finishes. */
+  end: string;
+  status: 'booked' | 'fulfilled' | 'noshow' | 'cancelled';
+  /** Staff index of the clinician the appointment was with. */
+  practitionerIndex: number;
+  locationIndex: number;
+  deliveryChannel: 'In-person' | 'Telephone' | 'Video';
+  serviceType: string;
+}
+
 export type RecordEntry =
+  | Appointment
   | Problem
   | Medication
   | Allergy
@@ -170,6 +184,7 @@ export type RecordEntry =
 export type RecordEntryKind = RecordEntry['kind'];
 
 export interface ClinicalRecord {
+  appointments: Appointment[];
   problems: Problem[];
   medications: Medication[];
   allergies: Allergy[];
@@ -184,6 +199,7 @@ export interface ClinicalRecord {
 
 export function emptyRecord(): ClinicalRecord {
   return {
+    appointments: [],
     problems: [],
     medications: [],
     allergies: [],

@@ -4,6 +4,7 @@ import type { Population } from '../population/population';
 import type { RecordRepository } from '../store/store';
 
 const listOf: Record<RecordEntry['kind'], keyof ClinicalRecord> = {
+  appointment: 'appointments',
   problem: 'problems',
   medication: 'medications',
   allergy: 'allergies',

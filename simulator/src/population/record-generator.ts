@@ -5,6 +5,7 @@ import { dayNumber } from './dates';
 import type { Estate } from './estate-generator';
 import type { ReferenceData } from './reference-data';
 import { addAllergies } from './record/allergies';
+import { addAppointments } from './record/appointments';
 import { contraceptives } from './record/condition-catalogue';
 import { addDiary, addDocuments } from './record/documents';
 import { addImmunisations } from './record/immunisations';
@@ -36,6 +37,7 @@ export function generateRecord(
   addImmunisations(context);
   addDocuments(context);
   addDiary(context);
+  addAppointments(context);
   if (context.archetype === 'confidential-items') markConfidentialItems(context);
 
   const record = context.record;
@@ -97,7 +99,11 @@ function markConfidentialItems(context: RecordContext): void {
     }
   }
   for (const entries of Object.values(record) as RecordEntry[][]) {
-    for (const entry of entries) if (withheld.has(entry.id)) entry.confidential = true;
+    for (const entry of entries) {
+      const fromWithheldConsultation =
+        entry.kind === 'appointment' && entry.consultationId !== undefined && withheld.has(entry.consultationId);
+      if (withheld.has(entry.id) || fromWithheldConsultation) entry.confidential = true;
+    }
   }
 }
 

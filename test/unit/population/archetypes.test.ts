@@ -46,6 +46,7 @@ describe('archetype patients (one per key per practice, at fixed list positions)
     expect(record.documents.length).toBeGreaterThan(0);
     expect(record.referrals.some((referral) => referral.problemId !== undefined)).toBe(true);
     expect(record.diary.length).toBeGreaterThan(0);
+    expect(record.appointments.some((appointment) => appointment.status === 'fulfilled')).toBe(true);
   });
 
   it('no-allergies: no allergy information at all, not even "No known allergy"', () => {

@@ -27,6 +27,7 @@ describe('codes in generated records', () => {
       case 'document':
       case 'diary':
       case 'consultation':
+      case 'appointment':
         return [reference.recordStructure];
     }
   }
@@ -44,6 +45,7 @@ describe('codes in generated records', () => {
       case 'immunisation':
         return [entry.concept, ...(entry.notGivenReason ? [entry.notGivenReason] : [])];
       case 'consultation':
+      case 'appointment':
         return [];
       case 'problem':
       case 'medication':

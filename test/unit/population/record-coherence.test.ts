@@ -104,6 +104,24 @@ describe('coherent coded records', () => {
     }
   });
 
+  it('books every surgery, telephone and video consultation into an appointment, and no home visit', () => {
+    let missed = 0;
+    for (const { record } of patients.slice(0, 400)) {
+      const booked = new Map(record.appointments.filter((a) => a.consultationId).map((a) => [a.consultationId, a]));
+      for (const consultation of record.consultations) {
+        const appointment = booked.get(consultation.id);
+        if (consultation.type === 'home-visit') expect(appointment).toBeUndefined();
+        else {
+          expect(appointment?.status).toBe('fulfilled');
+          expect(appointment?.date.slice(0, 13)).toBe(consultation.date.slice(0, 13));
+          expect(appointment && appointment.end > appointment.date).toBe(true);
+        }
+      }
+      missed += record.appointments.filter((a) => a.status === 'noshow').length;
+    }
+    expect(missed).toBeGreaterThan(0);
+  });
+
   it('gives children their routine immunisations and no adult programmes', () => {
     const children = patients.filter(
       ({ patient }) => ageOn(patient.birthDate, date) >= 2 && ageOn(patient.birthDate, date) < 10,

@@ -1,5 +1,6 @@
 import type {
   Allergy,
+  Appointment,
   Consultation,
   EntryBase,
   Immunisation,
@@ -340,6 +341,44 @@ export function toEncounter(consultation: Consultation, context: MappingContext)
         }
       : {}),
     serviceProvider: organizationReference(context.population, context.practice),
+  };
+}
+
+const appointmentStatuses: Record<Appointment['status'], string> = {
+  booked: 'booked',
+  fulfilled: 'fulfilled',
+  noshow: 'noshow',
+  cancelled: 'cancelled',
+};
+
+/** A booked slot: who with, where, when, how (in person, telephone, video), and whether it happened. */
+export function toAppointment(appointment: Appointment, context: MappingContext): FhirResource {
+  const clinician = practitionerReference(context.practice, appointment.practitionerIndex);
+  const location = context.practice.locations[appointment.locationIndex];
+  const minutes = (Date.parse(appointment.end) - Date.parse(appointment.date)) / 60_000;
+  return {
+    resourceType: 'Appointment',
+    id: appointment.id,
+    meta: { profile: [profiles.appointment] },
+    status: appointmentStatuses[appointment.status],
+    serviceType: [{ text: appointment.serviceType }],
+    appointmentType: { text: appointment.deliveryChannel },
+    start: appointment.date,
+    end: appointment.end,
+    minutesDuration: minutes,
+    created: appointment.recorded,
+    participant: [
+      { actor: patientReference(context.patient), status: 'accepted' },
+      ...(clinician ? [{ actor: clinician, status: 'accepted' }] : []),
+      ...(location
+        ? [
+            {
+              actor: { identifier: { system: ODS_SITE_CODE, value: location.siteCode }, display: location.name },
+              status: 'accepted',
+            },
+          ]
+        : []),
+    ],
   };
 }
 

@@ -10,6 +10,7 @@ import type { SearchParamDoc } from './capability-statement';
 import {
   profiles,
   toAllergyIntolerance,
+  toAppointment,
   toCondition,
   toDocumentReference,
   toEncounter,
@@ -55,14 +56,6 @@ function fromList<K extends keyof ClinicalRecord>(
   };
 }
 
-/** Appointments are searchable, but the baseline record holds none, so every search is empty. */
-const appointments: RecordResourceType = {
-  type: 'Appointment',
-  profile: profiles.appointment,
-  search: () => ({ total: 0, resources: [] }),
-  read: () => undefined,
-};
-
 export const recordResourceTypes: readonly RecordResourceType[] = [
   fromList('Condition', profiles.condition, 'problems', toCondition),
   fromList('AllergyIntolerance', profiles.allergy, 'allergies', toAllergyIntolerance),
@@ -70,7 +63,7 @@ export const recordResourceTypes: readonly RecordResourceType[] = [
   fromList('Observation', profiles.observation, 'observations', toObservation),
   fromList('Immunization', profiles.immunization, 'immunisations', toImmunization),
   fromList('Encounter', profiles.encounter, 'consultations', toEncounter),
-  appointments,
+  fromList('Appointment', profiles.appointment, 'appointments', toAppointment),
   fromList('DocumentReference', profiles.documentReference, 'documents', toDocumentReference),
 ];
 
