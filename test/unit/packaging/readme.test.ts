@@ -6,8 +6,8 @@ describe('README', () => {
   const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
 
   it('gives the two fresh-machine commands: start and test', () => {
-    expect(readme).toContain('npm ci && npm start');
-    expect(readme).toContain('npm ci && npm test');
+    expect(readme).toContain('npm install && npm start');
+    expect(readme).toContain('npm install && npm test');
   });
 
   it('documents every option with its flag and environment twin', () => {
@@ -22,6 +22,6 @@ describe('README', () => {
 describe('.ci/run', () => {
   it('runs the README test command', () => {
     const script = readFileSync(join(__dirname, '..', '..', '..', '.ci', 'run'), 'utf8');
-    expect(script).toMatch(/^npm ci && npm test$/m);
+    expect(script).toMatch(/^npm install && npm test$/m);
   });
 });
