@@ -12,7 +12,7 @@ COPY contracts/package.json contracts/tsconfig.json contracts/
 COPY simulator/package.json simulator/tsconfig.json simulator/
 COPY client-sdk/package.json client-sdk/tsconfig.json client-sdk/
 # Sources are not here yet, so the root "prepare" build is skipped; the native module is built explicitly.
-RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
+RUN npm install --ignore-scripts && npm rebuild better-sqlite3
 COPY contracts/src contracts/src
 COPY simulator/src simulator/src
 COPY client-sdk/src client-sdk/src
