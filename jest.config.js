@@ -14,6 +14,8 @@ const shared = {
     '^@gpsim/client$': '<rootDir>/client-sdk/src/index.ts',
     '^@gpsim/client/(.*)$': '<rootDir>/client-sdk/src/$1',
   },
+  // msw depends on a few ESM-only packages; swc compiles them to CommonJS like the sources.
+  transformIgnorePatterns: ['/node_modules/(?!(until-async|outvariant|strict-event-emitter|@mswjs|headers-polyfill)/)'],
   testEnvironment: 'node',
   rootDir: __dirname,
 };
