@@ -1,3 +1,3 @@
 export { GpsimControl } from './control/gpsim-control';
 export type { GpsimControlOptions } from './control/gpsim-control';
-export { GpsimControlError } from './control/gpsim-control';
+export * from './transport';

@@ -1,5 +1,5 @@
 import { control } from '@gpsim/contracts';
-import { GpsimControl, GpsimControlError } from '@gpsim/client';
+import { GpsimApiError, GpsimControl } from '@gpsim/client';
 import type { RunningGpsim } from '@gpsim/simulator/main';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
 
@@ -203,7 +203,9 @@ describe('control API /__sim', () => {
 
     it('client errors through the SDK carry status and code', async () => {
       const bad = new GpsimControl({ baseUrl: gpsim.url });
-      await expect(bad.moveClock({ advance: 'soon' })).rejects.toBeInstanceOf(GpsimControlError);
+      const error = await bad.moveClock({ advance: 'soon' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GpsimApiError);
+      expect(error).toMatchObject({ surface: 'control', status: 400, code: 'invalid_parameter', retryable: false });
     });
   });
 });

@@ -1,55 +1,46 @@
 import type { control } from '@gpsim/contracts';
+import { ResilientTransport } from '../transport/resilient-transport';
+import type { TransportOptions } from '../transport/resilient-transport';
 
-export interface GpsimControlOptions {
-  /** Base URL of a running gpsim, e.g. http://127.0.0.1:4100 */
-  baseUrl: string;
-  /** Injectable fetch (tests, proxies); defaults to the global fetch. */
-  fetch?: typeof fetch;
-}
-
-/** Thrown when the control API answers with an error: carries its status and machine code. */
-export class GpsimControlError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'GpsimControlError';
-  }
+export interface GpsimControlOptions extends Partial<Omit<TransportOptions, 'endpoints'>> {
+  /** Base URL of a running gpsim, e.g. http://127.0.0.1:4100; or several nodes, primary first. */
+  baseUrl: string | readonly string[];
 }
 
 /**
  * The /__sim control API, typed from the contracts: what tests use to learn the estate (fixtures),
- * return it to its seed state (reset) and move time (clock).
+ * return it to its seed state (reset) and move time (clock). Errors are GpsimApiError with
+ * surface "control".
  */
 export class GpsimControl {
-  private readonly baseUrl: string;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: ResilientTransport;
 
   constructor(options: GpsimControlOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? fetch;
+    const { baseUrl, ...transport } = options;
+    this.transport = new ResilientTransport({
+      ...transport,
+      endpoints: typeof baseUrl === 'string' ? [baseUrl] : baseUrl,
+    });
   }
 
   health(): Promise<control.Health> {
-    return this.request('GET', '/__sim/health');
+    return this.get('/__sim/health');
   }
 
   fixtures(): Promise<control.Manifest> {
-    return this.request('GET', '/__sim/fixtures');
+    return this.get('/__sim/fixtures');
   }
 
   reset(request: control.ResetRequest = {}): Promise<control.ResetResult> {
-    return this.request('POST', '/__sim/reset', request);
+    return this.post('/__sim/reset', request);
   }
 
   clock(): Promise<control.ClockState> {
-    return this.request('GET', '/__sim/clock');
+    return this.get('/__sim/clock');
   }
 
   moveClock(change: control.ClockChange): Promise<control.ClockState> {
-    return this.request('POST', '/__sim/clock', change);
+    return this.post('/__sim/clock', change);
   }
 
   journal(
@@ -58,24 +49,22 @@ export class GpsimControl {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
     const search = params.toString();
-    return this.request('GET', `/__sim/journal${search ? `?${search}` : ''}`);
+    return this.get(`/__sim/journal${search ? `?${search}` : ''}`);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.fetchImpl(`${this.baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  private get<T>(path: string): Promise<T> {
+    return this.transport.json<T>({ method: 'GET', path, surface: 'control' });
+  }
+
+  /** Control changes are not retried: a reset or clock move sent twice is not the same as once. */
+  private post<T>(path: string, body: unknown): Promise<T> {
+    return this.transport.json<T>({
+      method: 'POST',
+      path,
+      surface: 'control',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      idempotent: false,
     });
-    const payload = (await response.json()) as unknown;
-    if (!response.ok) {
-      const error = (payload as Partial<control.ControlError>).error;
-      throw new GpsimControlError(
-        response.status,
-        error?.code ?? 'unknown',
-        error?.message ?? `HTTP ${response.status}`,
-      );
-    }
-    return payload as T;
   }
 }
