@@ -4,6 +4,7 @@ import { Journal } from './control/journal';
 import type { AuditEvent } from './domain/audit';
 import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
+import { MeshService } from './domain/mesh/mesh-service';
 import { PatientRecords } from './domain/patient-records';
 import { PracticeSettingsService } from './domain/practice-settings';
 import { SpineStatus } from './domain/spine';
@@ -44,6 +45,7 @@ export class Engine {
   readonly records: PatientRecords;
   readonly practiceSettings: PracticeSettingsService;
   readonly tasks: TaskService;
+  readonly mesh: MeshService;
   readonly spine = new SpineStatus();
   readonly version: string;
   readonly startedAt = Date.now();
@@ -62,6 +64,7 @@ export class Engine {
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
+    this.mesh = new MeshService(() => this.population, this.store.mesh, this.clock, this.tasks);
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */

@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../domain/audit';
 import type { RecordEntry } from '../domain/clinical-record';
+import type { MeshMessage } from '../domain/mesh/mesh-message';
 import type { Task, TaskStatus } from '../domain/tasks';
 
 /**
@@ -17,6 +18,7 @@ export interface Store {
   readonly records: RecordRepository;
   readonly audit: AuditRepository;
   readonly tasks: TaskRepository;
+  readonly mesh: MeshRepository;
   close(): Promise<void>;
   /** Drops every change, back to the seed state. The audit trail is kept: it is append-only. */
   reset(): Promise<void>;
@@ -54,4 +56,29 @@ export interface TaskRepository {
   /** Replaces a task if it is still at `previousVersion`; false when someone changed it first. */
   replace(task: Task, previousVersion: number): Promise<boolean>;
   list(query: TaskQuery): Promise<Task[]>;
+}
+
+export interface InboxPage {
+  ids: string[];
+  /** Sequence to continue from when more messages remain. */
+  next?: number;
+  count: number;
+}
+
+/**
+ * MESH messages and their content. Content is kept as bounded parts per chunk, written as it is
+ * received and read back part by part, so no message is ever held whole in memory.
+ */
+export interface MeshRepository {
+  insert(message: MeshMessage): Promise<void>;
+  get(id: string): Promise<MeshMessage | undefined>;
+  update(message: MeshMessage): Promise<void>;
+  appendPart(messageId: string, chunk: number, part: number, data: Buffer): Promise<void>;
+  /** Part `part` of a chunk, or undefined past its end. */
+  part(messageId: string, chunk: number, part: number): Promise<Buffer | undefined>;
+  chunkNumbers(messageId: string): Promise<number[]>;
+  /** Accepted, unacknowledged, unexpired messages of a mailbox in arrival order. */
+  inbox(recipient: string, nowIso: string, limit: number, afterSeq: number): Promise<InboxPage>;
+  /** Records an authorisation token's nonce; false when it was seen before (replay). */
+  useNonce(mailbox: string, nonce: string, nonceCount: string): Promise<boolean>;
 }
