@@ -1,10 +1,6 @@
 import { z } from 'zod';
 
-/** Practice workflow items as the control API shows them (GET /__sim/tasks). */
-export const taskStatusValues = ['new', 'in-progress', 'completed', 'rejected', 'cancelled'] as const;
-export const TaskStatusValue = z.enum(taskStatusValues);
-
-export const TaskAssigneeBody = z.object({
+const TaskAssigneeBody = z.object({
   kind: z.enum(['user', 'team', 'role']),
   id: z.string().min(1).max(200),
 });

@@ -77,6 +77,8 @@ export interface MeshRepository {
   /** Part `part` of a chunk, or undefined past its end. */
   part(messageId: string, chunk: number, part: number): Promise<Buffer | undefined>;
   chunkNumbers(messageId: string): Promise<number[]>;
+  /** Drops a chunk's parts; returns how many bytes it held. */
+  deleteChunk(messageId: string, chunk: number): Promise<number>;
   /** Accepted, unacknowledged, unexpired messages of a mailbox in arrival order. */
   inbox(recipient: string, nowIso: string, limit: number, afterSeq: number): Promise<InboxPage>;
   /** Records an authorisation token's nonce; false when it was seen before (replay). */

@@ -22,7 +22,8 @@ export function isGpRoutingAddress(to: string): boolean {
 /**
  * Resolves `GPPROVIDER_<NHSno>_<DOB DDMMYYYY>_<Surname>` to the patient's registered practice, as
  * MESH's automatic GP routing does: the NHS number must be valid and known, and the birth date and
- * surname must match the demographics. Deceased patients have no practice mailbox to route to.
+ * surname must match the demographics. Deceased patients and patients no longer registered have no
+ * practice mailbox to route to.
  */
 export function resolveGpRouting(population: Population, to: string): GpRouting {
   const [, nhsNumber = '', dob = '', ...surnameParts] = to.split('_');
@@ -36,6 +37,8 @@ export function resolveGpRouting(population: Population, to: string): GpRouting 
   if (dob !== birthDate || surname.toUpperCase() !== patient.name.family.toUpperCase()) {
     return { ok: false, code: 'EPL-154' };
   }
-  if (patient.deceasedDate !== undefined) return { ok: false, code: 'EPL-151' };
+  if (patient.deceasedDate !== undefined || patient.registration.status !== 'A') {
+    return { ok: false, code: 'EPL-151' };
+  }
   return { ok: true, ods: population.practiceOf(patient).ods, nhsNumber: patient.nhsNumber };
 }

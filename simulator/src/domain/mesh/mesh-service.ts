@@ -180,24 +180,33 @@ export class MeshService {
   }
 
   /** POST outbox/{id}/{n}: a further chunk of a chunked message, from its sender, in any order. */
-  async uploadChunk(sender: Mailbox, messageId: string, chunkText: string, content: Readable): Promise<MeshMessage> {
+  async uploadChunk(
+    sender: Mailbox,
+    messageId: string,
+    chunkText: string,
+    chunkRange: string | undefined,
+    content: Readable,
+  ): Promise<MeshMessage> {
     const message = await this.repository.get(messageId);
     if (!message || message.sender !== sender.id)
       throw meshError('not-found', '20', `Message ${messageId} does not exist in the outbox of ${sender.id}.`);
-    const chunk = chunkNumber(chunkText, message.totalChunks);
-    if (message.status !== 'uploading')
-      throw meshError('conflict', 'InvalidHeaderChunks', `Message ${messageId} already has all its chunks.`);
-    if ((await this.repository.chunkNumbers(messageId)).includes(chunk)) {
+    const [chunk, total] = parseChunkRange(chunkRange, false);
+    if (String(chunk) !== chunkText || total !== message.totalChunks) {
       throw meshError(
-        'conflict',
+        'invalid-request',
         'InvalidHeaderChunks',
-        `Chunk ${chunk} of message ${messageId} was already uploaded.`,
+        `Invalid chunk values sent in mex-chunk-range header: send ${chunkText}:${message.totalChunks} with chunk ${chunkText} of this message.`,
+        'mex-chunk-range',
       );
     }
+    if (message.status !== 'uploading')
+      throw meshError('conflict', '', `Message ${messageId} already has all its chunks and was sent.`);
+    // A chunk sent again (a retry after a timeout) replaces the first copy.
+    const previous = await this.repository.deleteChunk(messageId, chunk);
     const size = await this.storeChunk(messageId, chunk, content);
     if (size === 0)
       throw meshError('invalid-request', '02', 'Data file is missing or inaccessible: the chunk has no body.');
-    message.size += size;
+    message.size += size - previous;
     await this.repository.update(message);
     if ((await this.repository.chunkNumbers(messageId)).length === message.totalChunks) await this.complete(message);
     return message;
@@ -217,12 +226,14 @@ export class MeshService {
     if (!message || message.recipient !== mailbox.id || message.status === 'uploading') {
       throw meshError('not-found', '20', `Message ${messageId} does not exist in the inbox of ${mailbox.id}.`);
     }
-    if (message.status !== 'accepted' || this.expired(message)) {
+    // Like the MESH sandbox, a collected (acknowledged) message may still be downloaded; an
+    // uncollected one is gone once its retention has passed.
+    if (message.status === 'error' || (message.status === 'accepted' && this.expired(message))) {
       throw new SimError(
         'conflict',
-        `Message ${messageId} is no longer available for download (acknowledged or expired).`,
+        `Message ${messageId} is no longer available for download: it expired uncollected.`,
         {
-          detail: { meshCode: 'Message already accepted', meshEvent: 'RECEIVE', gone: true },
+          detail: { meshCode: 'Message already accepted', meshEvent: 'RECEIVE' },
         },
       );
     }
@@ -483,8 +494,8 @@ function chunkNumber(text: string, total: number): number {
   if (!(chunk >= 1 && chunk <= total)) {
     throw meshError(
       'not-found',
-      'InvalidHeaderChunks',
-      `Chunk ${text} does not exist: this message has chunks 1 to ${total}.`,
+      '20',
+      `Message does not exist: chunk ${text} is not one of this message's chunks 1 to ${total}.`,
     );
   }
   return chunk;

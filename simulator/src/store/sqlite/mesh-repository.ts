@@ -39,6 +39,8 @@ export class SqliteMeshRepository implements MeshRepository {
   private readonly insertPart: Database.Statement;
   private readonly selectPart: Database.Statement<[string, number, number], { data: Buffer }>;
   private readonly selectChunks: Database.Statement<[string], { chunk: number }>;
+  private readonly chunkBytes: Database.Statement<[string, number], { n: number | null }>;
+  private readonly removeChunk: Database.Statement;
   private readonly selectInbox: Database.Statement;
   private readonly countInbox: Database.Statement;
   private readonly insertNonce: Database.Statement;
@@ -54,6 +56,8 @@ export class SqliteMeshRepository implements MeshRepository {
     this.insertPart = db.prepare('INSERT INTO mesh_parts (message_id, chunk, part, data) VALUES (?, ?, ?, ?)');
     this.selectPart = db.prepare('SELECT data FROM mesh_parts WHERE message_id = ? AND chunk = ? AND part = ?');
     this.selectChunks = db.prepare('SELECT DISTINCT chunk FROM mesh_parts WHERE message_id = ? ORDER BY chunk');
+    this.chunkBytes = db.prepare('SELECT SUM(LENGTH(data)) AS n FROM mesh_parts WHERE message_id = ? AND chunk = ?');
+    this.removeChunk = db.prepare('DELETE FROM mesh_parts WHERE message_id = ? AND chunk = ?');
     this.selectInbox = db.prepare(
       `SELECT seq, id FROM mesh_messages
         WHERE recipient = @recipient AND status = 'accepted' AND expires_at > @now AND seq > @after
@@ -88,6 +92,12 @@ export class SqliteMeshRepository implements MeshRepository {
 
   async chunkNumbers(messageId: string): Promise<number[]> {
     return this.selectChunks.all(messageId).map((found) => found.chunk);
+  }
+
+  async deleteChunk(messageId: string, chunk: number): Promise<number> {
+    const bytes = this.chunkBytes.get(messageId, chunk)?.n ?? 0;
+    this.removeChunk.run(messageId, chunk);
+    return bytes;
   }
 
   async inbox(recipient: string, nowIso: string, limit: number, afterSeq: number): Promise<InboxPage> {

@@ -86,7 +86,7 @@ export function uploadChunk(engine: Engine, request: SimRequest): Promise<SimRes
     const mailbox = await caller(engine, request, 'mesh.send-chunk');
     const id = request.params.messageId ?? '';
     const chunk = request.params.chunk ?? '';
-    await engine.mesh.uploadChunk(mailbox, id, chunk, bodyOf(request));
+    await engine.mesh.uploadChunk(mailbox, id, chunk, request.headers['mex-chunk-range'], bodyOf(request));
     return versioned(request, 202, { messageID: id, blockID: Number(chunk) }, undefined);
   });
 }
