@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { control } from '@gpsim/contracts';
 import type { Task } from '@gpsim/simulator/domain/tasks';
 import type { RunningGpsim } from '@gpsim/simulator/main';
@@ -223,7 +224,8 @@ describe('MESH API /mesh/messageexchange', () => {
       await drain(pharmacy);
     });
 
-    it('expires an uncollected message after five days on the simulated clock: gone from the inbox, 410 on download', async () => {
+    it('expires an uncollected message after five days on the simulated clock: gone from the inbox, 410 on download, error 14 REPORT to the sender', async () => {
+      await drain(demo);
       const id = await sendId(await demo.send(pharmacy.mailbox.id, TEST_WORKFLOW, 'will expire'));
       try {
         await fetch(`${gpsim.url}/__sim/clock`, {
@@ -233,6 +235,14 @@ describe('MESH API /mesh/messageexchange', () => {
         });
         expect(await pharmacy.inbox()).not.toContain(id);
         expect((await pharmacy.download(id)).status).toBe(410);
+        expect((await demo.track(id)).json).toMatchObject({ status: 'undeliverable', status_code: '14' });
+        const reports = await demo.inbox();
+        expect(reports).toHaveLength(1);
+        const report = await demo.download(reports[0] as string);
+        expect(report.headers.get('mex-messagetype')).toBe('REPORT');
+        expect(report.headers.get('mex-statuscode')).toBe('14');
+        expect(report.headers.get('mex-linkedmsgid')).toBe(id);
+        await demo.acknowledge(reports[0] as string);
       } finally {
         await fetch(`${gpsim.url}/__sim/clock`, {
           method: 'POST',
@@ -244,6 +254,27 @@ describe('MESH API /mesh/messageexchange', () => {
   });
 
   describe('send errors in the spec codes and shapes', () => {
+    it('refuses a request body over 100 MB with 413 and keeps nothing of it', async () => {
+      const megabyte = Buffer.alloc(1024 * 1024, 0x61);
+      async function* body(): AsyncGenerator<Buffer> {
+        for (let i = 0; i < 101; i++) yield megabyte;
+      }
+      const response = await fetch(`${manifest.mesh.baseUrl}/messageexchange/${demo.mailbox.id}/outbox`, {
+        method: 'POST',
+        headers: {
+          authorization: demo.token(),
+          accept: 'application/vnd.mesh.v2+json',
+          'content-type': 'application/octet-stream',
+          'mex-to': pharmacy.mailbox.id,
+          'mex-workflowid': TEST_WORKFLOW,
+        },
+        body: Readable.toWeb(Readable.from(body())) as ReadableStream,
+        duplex: 'half',
+      } as RequestInit);
+      expect(response.status).toBe(413);
+      expect(await pharmacy.inbox()).toEqual([]);
+    });
+
     it('answers a missing mex-to with 400 and error code 08 (v1 shape)', async () => {
       const response = await demo.request<V1Error>('POST', '/outbox', {
         body: 'x',

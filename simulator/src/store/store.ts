@@ -81,6 +81,8 @@ export interface MeshRepository {
   deleteChunk(messageId: string, chunk: number): Promise<number>;
   /** Accepted, unacknowledged, unexpired messages of a mailbox in arrival order. */
   inbox(recipient: string, nowIso: string, limit: number, afterSeq: number): Promise<InboxPage>;
+  /** Accepted messages whose retention ended at or before `nowIso`, oldest first. */
+  expired(nowIso: string, limit: number): Promise<MeshMessage[]>;
   /** Records an authorisation token's nonce; false when it was seen before (replay). */
   useNonce(mailbox: string, nonce: string, nonceCount: string): Promise<boolean>;
 }

@@ -1,8 +1,12 @@
 /** A message in the simulated MESH: who sent it to whom, on which workflow, and where it stands. */
 export type MeshMessageType = 'DATA' | 'REPORT';
 
-/** uploading: chunks still arriving; accepted: in the recipient's inbox; acknowledged: collected. */
-export type MeshMessageStatus = 'uploading' | 'accepted' | 'acknowledged' | 'error';
+/**
+ * uploading: chunks still arriving; accepted: in the recipient's inbox; acknowledged: collected;
+ * expired: left uncollected past retention (the sender was sent a non-delivery report); error:
+ * could not be delivered (e.g. GP routing failed).
+ */
+export type MeshMessageStatus = 'uploading' | 'accepted' | 'acknowledged' | 'expired' | 'error';
 
 export interface MeshMessage {
   id: string;

@@ -21,6 +21,9 @@ import { SEND_DOCUMENT_WORKFLOW, practiceWorkflows } from './workflows';
 const PART_BYTES = 1024 * 1024;
 /** Uncollected messages leave the inbox five days after delivery (MESH API spec, Message expiration). */
 export const INBOX_RETENTION_MS = 5 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How many expired messages one request sweeps. */
+const EXPIRY_BATCH = 100;
 /** The most an ITK3 message taken into practice workflow may be; larger ones are unreadable to the practice. */
 const MAX_ITK_BYTES = 20 * 1024 * 1024;
 
@@ -171,7 +174,7 @@ export class MeshService {
       ...optional(request),
       createdAt: now.toISOString(),
     };
-    message.size = await this.storeChunk(message.id, 1, content);
+    message.size = await this.storeOrDiscard(message.id, 1, content);
     if (message.size === 0)
       throw meshError('invalid-request', '02', 'Data file is missing or inaccessible: the request has no body.');
     await this.repository.insert(message);
@@ -203,7 +206,7 @@ export class MeshService {
       throw meshError('conflict', '', `Message ${messageId} already has all its chunks and was sent.`);
     // A chunk sent again (a retry after a timeout) replaces the first copy.
     const previous = await this.repository.deleteChunk(messageId, chunk);
-    const size = await this.storeChunk(messageId, chunk, content);
+    const size = await this.storeOrDiscard(messageId, chunk, content);
     if (size === 0)
       throw meshError('invalid-request', '02', 'Data file is missing or inaccessible: the chunk has no body.');
     message.size += size - previous;
@@ -212,7 +215,8 @@ export class MeshService {
     return message;
   }
 
-  inbox(mailbox: Mailbox, limit: number, afterSeq: number): Promise<InboxPage> {
+  async inbox(mailbox: Mailbox, limit: number, afterSeq: number): Promise<InboxPage> {
+    await this.expireUncollected();
     return this.repository.inbox(mailbox.id, this.clock.nowDate().toISOString(), limit, afterSeq);
   }
 
@@ -222,13 +226,14 @@ export class MeshService {
     messageId: string,
     chunkText: string,
   ): Promise<{ message: MeshMessage; chunk: number; content: Readable }> {
+    await this.expireUncollected();
     const message = await this.repository.get(messageId);
     if (!message || message.recipient !== mailbox.id || message.status === 'uploading') {
       throw meshError('not-found', '20', `Message ${messageId} does not exist in the inbox of ${mailbox.id}.`);
     }
     // Like the MESH sandbox, a collected (acknowledged) message may still be downloaded; an
     // uncollected one is gone once its retention has passed.
-    if (message.status === 'error' || (message.status === 'accepted' && this.expired(message))) {
+    if (message.status === 'error' || message.status === 'expired') {
       throw new SimError(
         'conflict',
         `Message ${messageId} is no longer available for download: it expired uncollected.`,
@@ -255,6 +260,7 @@ export class MeshService {
   }
 
   async track(mailbox: Mailbox, messageId: string): Promise<MeshMessage> {
+    await this.expireUncollected();
     const message = await this.repository.get(messageId);
     if (!message || message.sender !== mailbox.id) {
       throw meshError('not-found', '20', `Message ${messageId} was not sent by ${mailbox.id}.`, 'messageID');
@@ -262,8 +268,20 @@ export class MeshService {
     return message;
   }
 
-  expired(message: MeshMessage): boolean {
-    return message.expiresAt !== undefined && message.expiresAt <= this.clock.nowDate().toISOString();
+  /**
+   * Messages left uncollected past retention leave the inbox and their senders get a non-delivery
+   * report, error 14 (MESH API spec, Message expiration). Done as time is observed, in bounded batches.
+   */
+  private async expireUncollected(): Promise<void> {
+    const now = this.clock.nowDate().toISOString();
+    for (const message of await this.repository.expired(now, EXPIRY_BATCH)) {
+      message.status = 'expired';
+      message.statusEvent = 'SEND';
+      message.statusCode = '14';
+      message.statusDescription = `Message not collected by recipient after ${INBOX_RETENTION_MS / DAY_MS} days`;
+      await this.repository.update(message);
+      if (message.messageType === 'DATA') await this.report(message, '14', message.statusDescription);
+    }
   }
 
   private async complete(message: MeshMessage): Promise<void> {
@@ -422,6 +440,16 @@ export class MeshService {
       }
     }
     return Buffer.concat(buffers);
+  }
+
+  /** Stores a chunk; a failed upload (too large, connection lost) leaves nothing behind. */
+  private async storeOrDiscard(messageId: string, chunk: number, content: Readable): Promise<number> {
+    try {
+      return await this.storeChunk(messageId, chunk, content);
+    } catch (error) {
+      await this.repository.deleteChunk(messageId, chunk);
+      throw error;
+    }
   }
 
   private async storeChunk(messageId: string, chunk: number, content: Readable): Promise<number> {

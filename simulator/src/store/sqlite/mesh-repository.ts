@@ -15,6 +15,7 @@ export const meshMigrations: readonly Migration[] = [
             message TEXT NOT NULL
           );
           CREATE INDEX mesh_messages_inbox ON mesh_messages (recipient, status, seq);
+          CREATE INDEX mesh_messages_expiry ON mesh_messages (status, expires_at);
           CREATE TABLE mesh_parts (
             message_id TEXT NOT NULL,
             chunk INTEGER NOT NULL,
@@ -44,6 +45,7 @@ export class SqliteMeshRepository implements MeshRepository {
   private readonly selectInbox: Database.Statement;
   private readonly countInbox: Database.Statement;
   private readonly insertNonce: Database.Statement;
+  private readonly selectExpired: Database.Statement<[string, number], { message: string }>;
 
   constructor(db: Database.Database) {
     this.insertMessage = db.prepare(
@@ -65,6 +67,9 @@ export class SqliteMeshRepository implements MeshRepository {
     );
     this.countInbox = db.prepare(
       `SELECT COUNT(*) AS n FROM mesh_messages WHERE recipient = @recipient AND status = 'accepted' AND expires_at > @now`,
+    );
+    this.selectExpired = db.prepare(
+      "SELECT message FROM mesh_messages WHERE status = 'accepted' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
     );
     this.insertNonce = db.prepare('INSERT OR IGNORE INTO mesh_nonces (mailbox, nonce, nonce_count) VALUES (?, ?, ?)');
   }
@@ -114,6 +119,10 @@ export class SqliteMeshRepository implements MeshRepository {
       ...(rows.length > limit && last ? { next: last.seq } : {}),
       count: n,
     };
+  }
+
+  async expired(nowIso: string, limit: number): Promise<MeshMessage[]> {
+    return this.selectExpired.all(nowIso, limit).map((found) => JSON.parse(found.message) as MeshMessage);
   }
 
   async useNonce(mailbox: string, nonce: string, nonceCount: string): Promise<boolean> {

@@ -206,16 +206,7 @@ export async function tracking(engine: Engine, request: SimRequest): Promise<Sim
   }
   const message = await engine.mesh.track(mailbox, messageId);
   const recipient = engine.mesh.directory.get(message.recipient);
-  const status =
-    message.status === 'uploading'
-      ? 'uploading'
-      : message.status === 'error'
-        ? 'error'
-        : message.status === 'acknowledged'
-          ? 'acknowledged'
-          : engine.mesh.expired(message)
-            ? 'undeliverable'
-            : 'accepted';
+  const status = message.status === 'expired' ? 'undeliverable' : message.status;
   const v2 = {
     message_id: message.id,
     local_id: message.localId ?? null,
@@ -225,7 +216,7 @@ export async function tracking(engine: Engine, request: SimRequest): Promise<Sim
     upload_timestamp: message.acceptedAt ?? null,
     recipient: message.recipient,
     recipient_ods_code: recipient?.ods ?? null,
-    status_success: message.status !== 'error',
+    status_success: message.status !== 'error' && message.status !== 'expired',
     status,
     status_event: message.statusEvent ?? null,
     status_timestamp: message.acknowledgedAt ?? message.acceptedAt ?? message.createdAt,
@@ -246,7 +237,7 @@ export async function tracking(engine: Engine, request: SimRequest): Promise<Sim
     status,
     statusCode: message.statusCode ?? null,
     statusDescription: message.statusDescription ?? null,
-    statusSuccess: message.status === 'error' ? 'ERROR' : 'SUCCESS',
+    statusSuccess: message.status === 'error' || message.status === 'expired' ? 'ERROR' : 'SUCCESS',
     uploadTimestamp: message.acceptedAt ? compactTimestamp(message.acceptedAt) : '',
     downloadTimestamp: message.acknowledgedAt ? compactTimestamp(message.acknowledgedAt) : '',
     expiryTime: message.expiresAt ? compactTimestamp(message.expiresAt) : '',
