@@ -9,6 +9,7 @@ import { PatientRecords } from './domain/patient-records';
 import { PracticeSettingsService } from './domain/practice-settings';
 import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
+import { WorkflowActor } from './domain/workflow-actor';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
 import type { Store } from './store/store';
@@ -22,6 +23,8 @@ export interface EngineOptions {
   patientCacheSize: number;
   recordCacheSize: number;
   clock?: SimClock;
+  /** Run the auto-actor, filing workflow items after this simulated delay (ISO 8601 duration). */
+  workflowActorDelay?: string;
 }
 
 export interface NodeAddress {
@@ -46,6 +49,8 @@ export class Engine {
   readonly practiceSettings: PracticeSettingsService;
   readonly tasks: TaskService;
   readonly mesh: MeshService;
+  /** Files workflow items on the practice's behalf, when `--workflow-actor auto`. */
+  readonly workflowActor: WorkflowActor | undefined;
   readonly spine = new SpineStatus();
   readonly version: string;
   readonly startedAt = Date.now();
@@ -65,6 +70,10 @@ export class Engine {
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
     this.mesh = new MeshService(() => this.population, this.store.mesh, this.clock, this.tasks);
+    this.workflowActor =
+      options.workflowActorDelay === undefined
+        ? undefined
+        : new WorkflowActor(this.tasks, this.clock, options.workflowActorDelay);
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */

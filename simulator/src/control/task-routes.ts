@@ -35,6 +35,7 @@ export function taskRoutes(engine: Engine): Route[] {
             field: 'status',
           });
         }
+        await engine.workflowActor?.act();
         const tasks = await engine.tasks.list({
           ...(ods !== null ? { ods } : {}),
           ...(status !== null ? { status: status as TaskStatus } : {}),

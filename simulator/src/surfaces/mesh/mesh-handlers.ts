@@ -94,6 +94,7 @@ export function uploadChunk(engine: Engine, request: SimRequest): Promise<SimRes
 /** GET inbox: up to 500 message ids; v2 pages with links.next and says approx_inbox_count. */
 export async function inbox(engine: Engine, request: SimRequest): Promise<SimResponse> {
   const mailbox = await caller(engine, request, 'mesh.inbox');
+  await engine.workflowActor?.act();
   const maxText = request.query.get('max_results');
   const max = maxText === null ? MAX_INBOX_RESULTS : Number(maxText);
   if (!Number.isInteger(max) || max < 1 || max > MAX_INBOX_RESULTS) {
@@ -198,6 +199,7 @@ export async function acknowledge(engine: Engine, request: SimRequest): Promise<
 /** GET outbox/tracking?messageID=: where a sent message stands. */
 export async function tracking(engine: Engine, request: SimRequest): Promise<SimResponse> {
   const mailbox = await caller(engine, request, 'mesh.tracking');
+  await engine.workflowActor?.act();
   const messageId = request.query.get('messageID');
   if (!messageId) {
     throw new SimError('invalid-parameter', 'Give the message to track: ?messageID={message_id}.', {
