@@ -9,6 +9,7 @@ import { PatientRecords } from './domain/patient-records';
 import { PracticeSettingsService } from './domain/practice-settings';
 import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
+import { WebhookService } from './domain/webhooks';
 import { WorkflowActor } from './domain/workflow-actor';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
@@ -51,6 +52,7 @@ export class Engine {
   readonly mesh: MeshService;
   /** Files workflow items on the practice's behalf, when `--workflow-actor auto`. */
   readonly workflowActor: WorkflowActor | undefined;
+  readonly webhooks: WebhookService;
   readonly spine = new SpineStatus();
   readonly version: string;
   readonly startedAt = Date.now();
@@ -70,6 +72,7 @@ export class Engine {
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
     this.mesh = new MeshService(() => this.population, this.store.mesh, this.clock, this.tasks);
+    this.webhooks = new WebhookService(this.store.subscriptions, this.clock, this.tasks, this.logger);
     this.workflowActor =
       options.workflowActorDelay === undefined
         ? undefined

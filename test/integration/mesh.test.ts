@@ -524,6 +524,32 @@ describe('MESH API /mesh/messageexchange', () => {
         expect((await acks()).map((ack) => ack.code)).toEqual(['20013']);
       });
 
+      it('takes Update Record into workflow as an update-record task and tells the sender nothing when staff reject it', async () => {
+        await drain(pharmacy);
+        const { archetype, patient } = standard();
+        const headerId = randomUUID();
+        const id = await sendId(
+          await pharmacy.send(
+            routing(patient.nhsNumber, patient.birthDate, patient.name.family),
+            'GPCONNECT_UPDATE_RECORD',
+            bundle(headerId, patient.nhsNumber),
+            { 'mex-subject': 'Pharmacy consultation summary', 'mex-localid': `update-${randomUUID()}` },
+          ),
+        );
+        const task = (await tasksOf(archetype.ods)).find((candidate) => candidate.links.includes(id)) as Task;
+        expect(task).toMatchObject({ type: 'update-record', title: 'Pharmacy consultation summary' });
+        const infrastructure = await pharmacy.inbox();
+        expect(infrastructure).toHaveLength(1);
+        await drain(pharmacy);
+        const rejected = await fetch(`${gpsim.url}/__sim/tasks/${task.id}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ action: 'reject', reason: 'Duplicate of an earlier summary' }),
+        });
+        expect(rejected.status).toBe(200);
+        expect(await pharmacy.inbox()).toEqual([]);
+      });
+
       it('answers an unreadable payload with the negative infrastructure ack 10009 and no task', async () => {
         await drain(demo);
         const { archetype, patient } = standard();

@@ -2,6 +2,7 @@ import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../domain/audit';
 import type { RecordEntry } from '../domain/clinical-record';
 import type { MeshMessage } from '../domain/mesh/mesh-message';
 import type { Task, TaskStatus } from '../domain/tasks';
+import type { StoredSubscription } from '../domain/webhooks';
 
 /**
  * Persistence of what changes, one repository per feature: settings, written record entries, the
@@ -19,6 +20,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly tasks: TaskRepository;
   readonly mesh: MeshRepository;
+  readonly subscriptions: SubscriptionRepository;
   close(): Promise<void>;
   /** Drops every change, back to the seed state. The audit trail is kept: it is append-only. */
   reset(): Promise<void>;
@@ -85,4 +87,11 @@ export interface MeshRepository {
   expired(nowIso: string, limit: number): Promise<MeshMessage[]>;
   /** Records an authorisation token's nonce; false when it was seen before (replay). */
   useNonce(mailbox: string, nonce: string, nonceCount: string): Promise<boolean>;
+}
+
+export interface SubscriptionRepository {
+  add(subscription: StoredSubscription): Promise<void>;
+  list(): Promise<StoredSubscription[]>;
+  remove(id: string): Promise<boolean>;
+  count(): Promise<number>;
 }

@@ -7,6 +7,7 @@ import type { Migration } from './migrations';
 import { applyMigrations } from './migrations';
 import { SqliteMeshRepository, meshMigrations } from './mesh-repository';
 import { SqliteRecordRepository, recordMigrations } from './record-repository';
+import { SqliteSubscriptionRepository, subscriptionMigrations } from './subscription-repository';
 import { SqliteSettingsRepository, settingsMigrations } from './settings-repository';
 import { SqliteTaskRepository, taskMigrations } from './task-repository';
 
@@ -17,6 +18,7 @@ const migrations: readonly Migration[] = [
   ...auditMigrations,
   ...taskMigrations,
   ...meshMigrations,
+  ...subscriptionMigrations,
 ];
 
 /**
@@ -31,6 +33,7 @@ export class SqliteStore implements Store {
   readonly audit: SqliteAuditRepository;
   readonly tasks: SqliteTaskRepository;
   readonly mesh: SqliteMeshRepository;
+  readonly subscriptions: SqliteSubscriptionRepository;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -49,6 +52,7 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAuditRepository(this.db);
     this.tasks = new SqliteTaskRepository(this.db);
     this.mesh = new SqliteMeshRepository(this.db);
+    this.subscriptions = new SqliteSubscriptionRepository(this.db);
   }
 
   async close(): Promise<void> {
