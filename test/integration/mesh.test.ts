@@ -69,6 +69,24 @@ describe('MESH API /mesh/messageexchange', () => {
     });
   });
 
+  describe('endpoint lookup', () => {
+    it('finds the practice mailbox that receives a workflow, in the v1 and v2 shapes', async () => {
+      const practice = manifest.practices[0] as control.Manifest['practices'][number];
+      const mailbox = manifest.mailboxes.find((candidate) => candidate.ods === practice.ods);
+      const lookup = (workflow: string, accept: string) =>
+        fetch(`${manifest.mesh.baseUrl}/messageexchange/endpointlookup/${practice.ods}/${workflow}`, {
+          headers: { accept },
+        }).then(async (response) => ({ status: response.status, json: (await response.json()) as unknown }));
+      expect(await lookup(SEND_DOCUMENT, 'application/vnd.mesh.v2+json')).toEqual({
+        status: 200,
+        json: { results: [{ mailbox_id: mailbox?.id, mailbox_name: practice.name }] },
+      });
+      const v1 = await lookup(SEND_DOCUMENT, 'application/json');
+      expect(v1.json).toMatchObject({ results: [{ endpoint_type: 'MESH', address: mailbox?.id }] });
+      expect((await lookup(TEST_WORKFLOW, 'application/vnd.mesh.v2+json')).json).toEqual({ results: [] });
+    });
+  });
+
   describe('handshake and NHSMESH authorisation', () => {
     it('answers the v1 handshake with the mailbox id and the v2 handshake with an empty 200', async () => {
       const v1 = await demo.handshake();

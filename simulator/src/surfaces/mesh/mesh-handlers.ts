@@ -248,6 +248,32 @@ export async function tracking(engine: Engine, request: SimRequest): Promise<Sim
   return versioned(request, 200, v1, v2);
 }
 
+/**
+ * GET /messageexchange/endpointlookup/{ods_code}/{workflow_id}: the mailboxes of an organisation
+ * that receive a workflow (MESH API spec, Look up MESH address; no Authorization header there).
+ */
+export function endpointLookup(engine: Engine, request: SimRequest): SimResponse {
+  request.annotations.interaction = 'mesh.endpoint-lookup';
+  const ods = (request.params.ods ?? '').toUpperCase();
+  const workflowId = request.params.workflowId ?? '';
+  const mailbox = engine.mesh.directory.ofPractice(ods);
+  const practice = engine.population.practice(ods);
+  const found = mailbox && practice && mailbox.workflows.receive.includes(workflowId) ? [{ mailbox, practice }] : [];
+  return versioned(
+    request,
+    200,
+    {
+      query_id: `${compactTimestamp(engine.clock.nowDate().toISOString())}_${ods}`,
+      results: found.map(({ mailbox: box, practice: org }) => ({
+        endpoint_type: 'MESH',
+        description: org.name,
+        address: box.id,
+      })),
+    },
+    { results: found.map(({ mailbox: box, practice: org }) => ({ mailbox_id: box.id, mailbox_name: org.name })) },
+  );
+}
+
 /** yyyyMMddHHmmss, the timestamp style of MESH's v1 shapes and status headers. */
 function compactTimestamp(iso: string): string {
   return iso.replace(/[-:T]/g, '').slice(0, 14);

@@ -1,7 +1,17 @@
 import type { Engine } from '../../engine';
 import type { Surface } from '../../transport/types';
 import { renderMeshError } from './mesh-errors';
-import { MESH_ROOT, acknowledge, download, handshake, inbox, send, tracking, uploadChunk } from './mesh-handlers';
+import {
+  MESH_ROOT,
+  acknowledge,
+  download,
+  endpointLookup,
+  handshake,
+  inbox,
+  send,
+  tracking,
+  uploadChunk,
+} from './mesh-handlers';
 
 /** MESH allows at most 100 MB in one request (MESH API spec, Outbox workflow). */
 const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
@@ -14,6 +24,11 @@ export function createMeshSurface(engine: Engine): Surface {
     prefixes: ['/mesh'],
     routes: [
       { method: 'POST', path: root, handler: (request) => handshake(engine, request) },
+      {
+        method: 'GET',
+        path: `${MESH_ROOT}/endpointlookup/:ods/:workflowId`,
+        handler: (request) => endpointLookup(engine, request),
+      },
       { method: 'GET', path: `${root}/inbox`, handler: (request) => inbox(engine, request) },
       { method: ['GET', 'HEAD'], path: `${root}/inbox/:messageId`, handler: (request) => download(engine, request) },
       {
