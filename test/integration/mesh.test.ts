@@ -176,6 +176,18 @@ describe('MESH API /mesh/messageexchange', () => {
       expect((await pharmacy.download(id)).status).toBe(200);
     });
 
+    it('answers HEAD on a message with its mex headers and no body, and journals traffic under the mailbox', async () => {
+      const id = await sendId(await demo.send(pharmacy.mailbox.id, TEST_WORKFLOW, 'head me'));
+      const head = await pharmacy.request('HEAD', `/inbox/${id}`, { v2: true });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('mex-messageid')).toBe(id);
+      expect(head.bytes.length).toBe(0);
+      await pharmacy.acknowledge(id);
+      const journal = (await (await fetch(`${gpsim.url}/__sim/journal?surface=mesh`)).json()) as control.JournalPage;
+      const ack = journal.entries.find((entry) => entry.path.endsWith(`${id}/status/acknowledged`));
+      expect(ack).toMatchObject({ clientId: pharmacy.mailbox.id, interaction: 'mesh.acknowledge', status: 200 });
+    });
+
     it('answers send in the v1 shape ({messageID}) without the v2 Accept header', async () => {
       const response = await demo.send(pharmacy.mailbox.id, TEST_WORKFLOW, 'v1', {}, false);
       expect(response.status).toBe(202);
