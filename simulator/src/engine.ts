@@ -71,7 +71,7 @@ export class Engine {
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
-    this.mesh = new MeshService(() => this.population, this.store.mesh, this.clock, this.tasks);
+    this.mesh = new MeshService(() => this.population, this.store.mesh, this.clock, this.tasks, this.store.records);
     this.webhooks = new WebhookService(this.store.subscriptions, this.clock, this.tasks, this.logger);
     this.workflowActor =
       options.workflowActorDelay === undefined

@@ -508,6 +508,14 @@ describe('MESH API /mesh/messageexchange', () => {
         expect(filed.status).toBe(200);
         expect(((await filed.json()) as Task).status).toBe('completed');
         expect((await acks()).map((ack) => [ack.code, ack.acknowledges])).toEqual([['30001', headerId]]);
+
+        // Filed "For Action": the document is now in the record, visible through the R4 face.
+        const documents = (await (
+          await fetch(`${gpsim.url}/fhir/R4/DocumentReference?patient=${patient.id}&_count=100`, {
+            headers: { accept: 'application/fhir+json' },
+          })
+        ).json()) as { entry?: { resource: { description?: string } }[] };
+        expect(documents.entry?.map((entry) => entry.resource.description)).toContain(subject);
       });
 
       it('sends business ack 30002 when staff reject the item', async () => {

@@ -5,7 +5,8 @@ import { SimError } from '../errors';
 import type { Task } from '../tasks';
 import type { TaskService } from '../task-service';
 import type { Population } from '../../population/population';
-import type { InboxPage, MeshRepository } from '../../store/store';
+import type { InboxPage, MeshRepository, RecordRepository } from '../../store/store';
+import type { RecordDocument } from '../clinical-record';
 import type { AuthToken } from './auth-token';
 import { MAX_TOKEN_SKEW_MS, hmacMatches, parseAuthToken, tokenHmac, tokenTime } from './auth-token';
 import { isGpRoutingAddress, resolveGpRouting, routingErrors } from './gp-routing';
@@ -65,6 +66,7 @@ export class MeshService {
     private readonly repository: MeshRepository,
     private readonly clock: SimClock,
     private readonly tasks: TaskService,
+    private readonly records: RecordRepository,
   ) {
     tasks.onChange((task, action) => this.onTaskChange(task, action));
   }
@@ -383,13 +385,46 @@ export class MeshService {
     if (task.source.surface !== 'mesh' || (action !== 'completed' && action !== 'rejected')) return;
     const messageId = task.links[0];
     const message = messageId ? await this.repository.get(messageId) : undefined;
-    if (!message?.itk?.businessAckRequested || message.itk.taskId !== task.id) return;
+    if (!message?.itk || message.itk.taskId !== task.id) return;
+    if (action === 'completed') await this.fileToRecord(task, message);
+    if (!message.itk.businessAckRequested) return;
     if (action === 'rejected' && message.workflowId !== SEND_DOCUMENT_WORKFLOW) return;
     const practiceMailbox = this.directory.get(message.recipient);
     if (!practiceMailbox) return;
     const code: ItkResponseCode =
       action === 'completed' ? '30001' : task.reason?.startsWith('30003') ? '30003' : '30002';
     await this.sendAck(practiceMailbox, message, message.itk.messageHeaderId, code);
+  }
+
+  /**
+   * A Send Document is "For Action": completing it attaches the document to the patient's record
+   * (GPCM RecipientType FA), where every face that shows documents then lists it.
+   */
+  private async fileToRecord(task: Task, message: MeshMessage): Promise<void> {
+    if (message.workflowId !== SEND_DOCUMENT_WORKFLOW || !task.nhsNumber) return;
+    const population = this.population();
+    const patient = population.byNhsNumber(task.nhsNumber)?.patient;
+    if (!patient || population.practiceOf(patient).ods !== task.ods) return;
+    const sender = this.directory.get(message.sender);
+    const now = this.clock.nowDate().toISOString();
+    const written = (await this.records.entries(patient.ordinal)).length;
+    const document: RecordDocument = {
+      kind: 'document',
+      id: population.estate.ids.encode('write', patient.ordinal, written),
+      date: now.slice(0, 10),
+      recorded: now,
+      recorderIndex: patient.usualGpIndex,
+      type: { code: '371531000', display: 'Report of clinical encounter' },
+      title: 'Consultation report',
+      description: task.title,
+      contentType: message.contentType ?? 'application/fhir+json',
+      sizeBytes: message.size,
+      // Partner mailboxes sit under X26, the test organisation MESH's own sandbox mailboxes use.
+      author: { ods: sender?.ods ?? 'X26', name: sender?.partner ?? message.sender },
+      indexed: now,
+      writtenBy: { partner: message.sender, surface: 'mesh', at: now },
+    };
+    await this.records.append(patient.ordinal, document);
   }
 
   private async sendAck(
