@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import type { control } from '@gpsim/contracts';
 import type { Task } from '@gpsim/simulator/domain/tasks';
 import type { RunningGpsim } from '@gpsim/simulator/main';
@@ -586,6 +587,25 @@ describe('MESH API /mesh/messageexchange', () => {
         });
         expect(rejected.status).toBe(200);
         expect(await pharmacy.inbox()).toEqual([]);
+      });
+
+      it('reads a compressed message sent in two chunks (each gzipped on its own, as the spec asks)', async () => {
+        await drain(demo);
+        const { archetype, patient } = standard();
+        const text = bundle(randomUUID(), patient.nhsNumber);
+        const half = Math.floor(text.length / 2);
+        const id = await sendId(
+          await demo.send(
+            routing(patient.nhsNumber, patient.birthDate, patient.name.family),
+            SEND_DOCUMENT,
+            gzipSync(text.slice(0, half)),
+            { 'mex-subject': 'Compressed report', 'mex-chunk-range': '1:2', 'mex-content-compressed': 'Y' },
+          ),
+        );
+        expect((await demo.sendChunk(id, 2, gzipSync(text.slice(half)), 2)).status).toBe(202);
+        const task = (await tasksOf(archetype.ods)).find((candidate) => candidate.links.includes(id));
+        expect(task?.title).toBe('Compressed report');
+        expect((await acks()).map((ack) => ack.code)).toEqual(['20013']);
       });
 
       it('answers an unreadable payload with the negative infrastructure ack 10009 and no task', async () => {
