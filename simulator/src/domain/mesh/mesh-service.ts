@@ -1,32 +1,24 @@
-import { Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import type { SimClock } from '../clock';
 import { SimError } from '../errors';
-import type { Task } from '../tasks';
 import type { TaskService } from '../task-service';
 import type { Population } from '../../population/population';
 import type { InboxPage, MeshRepository, RecordRepository } from '../../store/store';
-import type { RecordDocument } from '../clinical-record';
 import type { AuthToken } from './auth-token';
 import { MAX_TOKEN_SKEW_MS, hmacMatches, parseAuthToken, tokenHmac, tokenTime } from './auth-token';
 import { isGpRoutingAddress, resolveGpRouting, routingErrors } from './gp-routing';
-import type { ItkResponseCode } from './itk3';
-import { buildItkResponse, readItkMessage } from './itk3';
 import type { Mailbox } from './mailbox-directory';
 import { MailboxDirectory } from './mailbox-directory';
+import { MessageContent } from './message-content';
 import type { MeshMessage } from './mesh-message';
 import { newMessageId } from './message-id';
-import { SEND_DOCUMENT_WORKFLOW, practiceWorkflows } from './workflows';
+import { PracticeIntake } from './practice-intake';
+import { INBOX_RETENTION_MS } from './retention';
+import { practiceWorkflows } from './workflows';
 
-/** Content is stored in parts of this size, so memory stays bounded whatever the message size. */
-const PART_BYTES = 1024 * 1024;
-/** Uncollected messages leave the inbox five days after delivery (MESH API spec, Message expiration). */
-export const INBOX_RETENTION_MS = 5 * 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How many expired messages one request sweeps. */
 const EXPIRY_BATCH = 100;
-/** The most an ITK3 message taken into practice workflow may be; larger ones are unreadable to the practice. */
-const MAX_ITK_BYTES = 20 * 1024 * 1024;
 
 export interface SendRequest {
   to: string;
@@ -60,15 +52,26 @@ export function meshError(
  */
 export class MeshService {
   private directoryCache: { estate: unknown; directory: MailboxDirectory } | undefined;
+  private readonly content: MessageContent;
+  private readonly intake: PracticeIntake;
 
   constructor(
     private readonly population: () => Population,
     private readonly repository: MeshRepository,
     private readonly clock: SimClock,
-    private readonly tasks: TaskService,
-    private readonly records: RecordRepository,
+    tasks: TaskService,
+    records: RecordRepository,
   ) {
-    tasks.onChange((task, action) => this.onTaskChange(task, action));
+    this.content = new MessageContent(repository);
+    this.intake = new PracticeIntake({
+      directory: () => this.directory,
+      population,
+      repository,
+      content: this.content,
+      clock,
+      tasks,
+      records,
+    });
   }
 
   get directory(): MailboxDirectory {
@@ -176,7 +179,7 @@ export class MeshService {
       ...optional(request),
       createdAt: now.toISOString(),
     };
-    message.size = await this.storeOrDiscard(message.id, 1, content);
+    message.size = await this.content.store(message.id, 1, content);
     if (message.size === 0)
       throw meshError('invalid-request', '02', 'Data file is missing or inaccessible: the request has no body.');
     await this.repository.insert(message);
@@ -208,7 +211,7 @@ export class MeshService {
       throw meshError('conflict', '', `Message ${messageId} already has all its chunks and was sent.`);
     // A chunk sent again (a retry after a timeout) replaces the first copy.
     const previous = await this.repository.deleteChunk(messageId, chunk);
-    const size = await this.storeOrDiscard(messageId, chunk, content);
+    const size = await this.content.store(messageId, chunk, content);
     if (size === 0)
       throw meshError('invalid-request', '02', 'Data file is missing or inaccessible: the chunk has no body.');
     message.size += size - previous;
@@ -245,7 +248,7 @@ export class MeshService {
       );
     }
     const chunk = chunkNumber(chunkText, message.totalChunks);
-    return { message, chunk, content: this.readChunk(messageId, chunk) };
+    return { message, chunk, content: this.content.read(messageId, chunk) };
   }
 
   async acknowledge(mailbox: Mailbox, messageId: string): Promise<MeshMessage> {
@@ -307,7 +310,7 @@ export class MeshService {
     message.acceptedAt = now.toISOString();
     message.expiresAt = new Date(now.getTime() + INBOX_RETENTION_MS).toISOString();
     await this.repository.update(message);
-    if (practiceWorkflows[message.workflowId] !== undefined) await this.takeIntoWorkflow(message);
+    if (practiceWorkflows[message.workflowId] !== undefined) await this.intake.receive(message);
   }
 
   /** An asynchronous error report (Mex-MessageType REPORT, empty body) in the sender's inbox. */
@@ -334,191 +337,6 @@ export class MeshService {
       expiresAt: new Date(now.getTime() + INBOX_RETENTION_MS).toISOString(),
     };
     await this.repository.insert(report);
-  }
-
-  /**
-   * The practice's GP system collects a Send Document / Update Record message and puts it in the
-   * practice workflow as a task titled with the MESH subject (GPCM-SD-092). One task per sender
-   * reference (mex-localid, else the message id), so a resent message never makes a second task.
-   */
-  private async takeIntoWorkflow(message: MeshMessage): Promise<void> {
-    const practiceMailbox = this.directory.get(message.recipient);
-    if (!practiceMailbox?.ods) return;
-    message.status = 'acknowledged';
-    message.acknowledgedAt = this.clock.nowDate().toISOString();
-    const itk = message.size <= MAX_ITK_BYTES ? readItkMessage(await this.content(message)) : undefined;
-    if (!itk) {
-      await this.repository.update(message);
-      await this.sendAck(practiceMailbox, message, 'unknown', '10009');
-      return;
-    }
-    const isDocument = message.workflowId === SEND_DOCUMENT_WORKFLOW;
-    const { task, created } = await this.tasks.create({
-      ods: practiceMailbox.ods,
-      type: isDocument ? 'document' : 'update-record',
-      title:
-        message.subject ??
-        (isDocument ? `Document from ${message.sender}` : `Consultation summary from ${message.sender}`),
-      ...(itk.nhsNumber ? { nhsNumber: itk.nhsNumber } : {}),
-      source: { surface: 'mesh', sender: message.sender, reference: message.localId ?? message.id },
-      links: [message.id],
-    });
-    if (created) {
-      message.itk = {
-        messageHeaderId: itk.messageHeaderId,
-        businessAckRequested: itk.businessAckRequested,
-        infrastructureAckRequested: itk.infrastructureAckRequested,
-        taskId: task.id,
-      };
-    }
-    await this.repository.update(message);
-    if (created && itk.infrastructureAckRequested)
-      await this.sendAck(practiceMailbox, message, itk.messageHeaderId, '20013');
-  }
-
-  /**
-   * Business acks when staff finish with the item: 30001 when filed or completed; 30002 or 30003
-   * when rejected. Update Record rejections are not reported to the sender (NHS England Update
-   * Record FAQs: "rejected messages are not filed and the sender is not notified").
-   */
-  private async onTaskChange(task: Task, action: string): Promise<void> {
-    if (task.source.surface !== 'mesh' || (action !== 'completed' && action !== 'rejected')) return;
-    const messageId = task.links[0];
-    const message = messageId ? await this.repository.get(messageId) : undefined;
-    if (!message?.itk || message.itk.taskId !== task.id) return;
-    if (action === 'completed') await this.fileToRecord(task, message);
-    if (!message.itk.businessAckRequested) return;
-    if (action === 'rejected' && message.workflowId !== SEND_DOCUMENT_WORKFLOW) return;
-    const practiceMailbox = this.directory.get(message.recipient);
-    if (!practiceMailbox) return;
-    const code: ItkResponseCode =
-      action === 'completed' ? '30001' : task.reason?.startsWith('30003') ? '30003' : '30002';
-    await this.sendAck(practiceMailbox, message, message.itk.messageHeaderId, code);
-  }
-
-  /**
-   * A Send Document is "For Action": completing it attaches the document to the patient's record
-   * (GPCM RecipientType FA), where every face that shows documents then lists it.
-   */
-  private async fileToRecord(task: Task, message: MeshMessage): Promise<void> {
-    if (message.workflowId !== SEND_DOCUMENT_WORKFLOW || !task.nhsNumber) return;
-    const population = this.population();
-    const patient = population.byNhsNumber(task.nhsNumber)?.patient;
-    if (!patient || population.practiceOf(patient).ods !== task.ods) return;
-    const sender = this.directory.get(message.sender);
-    const now = this.clock.nowDate().toISOString();
-    const written = (await this.records.entries(patient.ordinal)).length;
-    const document: RecordDocument = {
-      kind: 'document',
-      id: population.estate.ids.encode('write', patient.ordinal, written),
-      date: now.slice(0, 10),
-      recorded: now,
-      recorderIndex: patient.usualGpIndex,
-      type: { code: '371531000', display: 'Report of clinical encounter' },
-      title: 'Consultation report',
-      description: task.title,
-      contentType: message.contentType ?? 'application/fhir+json',
-      sizeBytes: message.size,
-      // Partner mailboxes sit under X26, the test organisation MESH's own sandbox mailboxes use.
-      author: { ods: sender?.ods ?? 'X26', name: sender?.partner ?? message.sender },
-      indexed: now,
-      writtenBy: { partner: message.sender, surface: 'mesh', at: now },
-    };
-    await this.records.append(patient.ordinal, document);
-  }
-
-  private async sendAck(
-    from: Mailbox,
-    original: MeshMessage,
-    acknowledges: string,
-    code: ItkResponseCode,
-  ): Promise<void> {
-    const workflowId = practiceWorkflows[original.workflowId];
-    const recipient = this.directory.get(original.sender);
-    if (!workflowId || !recipient?.workflows.receive.includes(workflowId)) return;
-    const now = this.clock.nowDate();
-    const body = Buffer.from(buildItkResponse({ acknowledges, code, senderMailbox: from.id, now }), 'utf8');
-    const ack: MeshMessage = {
-      id: newMessageId(now),
-      sender: from.id,
-      recipient: recipient.id,
-      to: recipient.id,
-      workflowId,
-      messageType: 'DATA',
-      status: 'accepted',
-      totalChunks: 1,
-      size: body.length,
-      subject: `ITK response ${code} for ${acknowledges}`,
-      ...(original.localId !== undefined ? { localId: original.localId } : {}),
-      linkedMessageId: original.id,
-      contentType: 'application/fhir+json',
-      createdAt: now.toISOString(),
-      acceptedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + INBOX_RETENTION_MS).toISOString(),
-    };
-    await this.repository.appendPart(ack.id, 1, 0, body);
-    await this.repository.insert(ack);
-  }
-
-  /** Whole content of a (bounded) message, decompressed when the sender compressed it. */
-  private async content(message: MeshMessage): Promise<Buffer> {
-    const buffers: Buffer[] = [];
-    for (let chunk = 1; chunk <= message.totalChunks; chunk++) {
-      const parts: Buffer[] = [];
-      for await (const part of this.readChunk(message.id, chunk)) parts.push(part as Buffer);
-      const data = Buffer.concat(parts);
-      const gzipped = message.compressed === true || message.contentEncoding === 'gzip';
-      try {
-        buffers.push(gzipped ? gunzipSync(data, { maxOutputLength: MAX_ITK_BYTES }) : data);
-      } catch {
-        return Buffer.alloc(0);
-      }
-    }
-    return Buffer.concat(buffers);
-  }
-
-  /** Stores a chunk; a failed upload (too large, connection lost) leaves nothing behind. */
-  private async storeOrDiscard(messageId: string, chunk: number, content: Readable): Promise<number> {
-    try {
-      return await this.storeChunk(messageId, chunk, content);
-    } catch (error) {
-      await this.repository.deleteChunk(messageId, chunk);
-      throw error;
-    }
-  }
-
-  private async storeChunk(messageId: string, chunk: number, content: Readable): Promise<number> {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let part = 0;
-    let size = 0;
-    const flush = async (): Promise<void> => {
-      if (pendingBytes === 0) return;
-      await this.repository.appendPart(messageId, chunk, part++, Buffer.concat(pending));
-      pending = [];
-      pendingBytes = 0;
-    };
-    for await (const piece of content) {
-      const buffer = piece as Buffer;
-      pending.push(buffer);
-      pendingBytes += buffer.length;
-      size += buffer.length;
-      if (pendingBytes >= PART_BYTES) await flush();
-    }
-    await flush();
-    return size;
-  }
-
-  private readChunk(messageId: string, chunk: number): Readable {
-    const repository = this.repository;
-    async function* parts(): AsyncGenerator<Buffer> {
-      for (let part = 0; ; part++) {
-        const data = await repository.part(messageId, chunk, part);
-        if (!data) return;
-        yield data;
-      }
-    }
-    return Readable.from(parts());
   }
 }
 
