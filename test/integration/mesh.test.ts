@@ -189,6 +189,24 @@ describe('MESH API /mesh/messageexchange', () => {
       expect(ack).toMatchObject({ clientId: pharmacy.mailbox.id, interaction: 'mesh.acknowledge', status: 200 });
     });
 
+    it('returns a multi-megabyte message byte for byte (stored and read back in parts)', async () => {
+      const content = Buffer.alloc(2.5 * 1024 * 1024);
+      for (let i = 0; i < content.length; i++) content[i] = (i * 31 + 7) % 251;
+      const id = await sendId(await demo.send(pharmacy.mailbox.id, TEST_WORKFLOW, content));
+      const download = await pharmacy.download(id);
+      expect(download.status).toBe(200);
+      expect(download.bytes.equals(content)).toBe(true);
+      expect((await demo.track(id)).json).toMatchObject({ message_id: id });
+      await pharmacy.acknowledge(id);
+    });
+
+    it('forgets every message on reset', async () => {
+      const id = await sendId(await demo.send(pharmacy.mailbox.id, TEST_WORKFLOW, 'before reset'));
+      expect((await fetch(`${gpsim.url}/__sim/reset`, { method: 'POST' })).status).toBe(200);
+      expect(await pharmacy.inbox()).toEqual([]);
+      expect((await demo.track(id)).status).toBe(404);
+    });
+
     it('answers send in the v1 shape ({messageID}) without the v2 Accept header', async () => {
       const response = await demo.send(pharmacy.mailbox.id, TEST_WORKFLOW, 'v1', {}, false);
       expect(response.status).toBe(202);
