@@ -4,10 +4,13 @@ import { Journal } from './control/journal';
 import type { AuditEvent } from './domain/audit';
 import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
+import { MeshService } from './domain/mesh/mesh-service';
 import { PatientRecords } from './domain/patient-records';
 import { PracticeSettingsService } from './domain/practice-settings';
 import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
+import { WebhookService } from './domain/webhooks';
+import { WorkflowActor } from './domain/workflow-actor';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
 import type { Store } from './store/store';
@@ -21,6 +24,8 @@ export interface EngineOptions {
   patientCacheSize: number;
   recordCacheSize: number;
   clock?: SimClock;
+  /** Run the auto-actor, filing workflow items after this simulated delay (ISO 8601 duration). */
+  workflowActorDelay?: string;
 }
 
 export interface NodeAddress {
@@ -44,6 +49,10 @@ export class Engine {
   readonly records: PatientRecords;
   readonly practiceSettings: PracticeSettingsService;
   readonly tasks: TaskService;
+  readonly mesh: MeshService;
+  /** Files workflow items on the practice's behalf, when `--workflow-actor auto`. */
+  readonly workflowActor: WorkflowActor | undefined;
+  readonly webhooks: WebhookService;
   readonly spine = new SpineStatus();
   readonly version: string;
   readonly startedAt = Date.now();
@@ -62,6 +71,12 @@ export class Engine {
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
+    this.mesh = new MeshService(() => this.population, this.store.mesh, this.clock, this.tasks, this.store.records);
+    this.webhooks = new WebhookService(this.store.subscriptions, this.clock, this.tasks, this.logger);
+    this.workflowActor =
+      options.workflowActorDelay === undefined
+        ? undefined
+        : new WorkflowActor(this.tasks, this.clock, options.workflowActorDelay);
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */

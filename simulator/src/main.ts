@@ -55,6 +55,7 @@ export async function startGpsim(
     journalCapacity: options.journalCap,
     patientCacheSize: options.patientCache,
     recordCacheSize: options.recordCache,
+    ...(options.workflowActor === 'auto' ? { workflowActorDelay: options.workflowActorDelay } : {}),
   });
   await engine.load();
   const app = createApp(engine);

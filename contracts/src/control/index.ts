@@ -5,3 +5,5 @@ export * from './clock';
 export * from './reset';
 export * from './journal';
 export * from './practices';
+export * from './tasks';
+export * from './subscriptions';

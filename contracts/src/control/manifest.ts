@@ -51,6 +51,22 @@ export const ManifestUser = z.object({
   email: z.string().optional(),
 });
 
+export const ManifestMailbox = z.object({
+  id: z.string().describe('MESH mailbox id (upper case), as used in the URL path and the NHSMESH header.'),
+  password: z.string().describe('Mailbox password: part of the NHSMESH HMAC message.'),
+  ods: z.string().optional().describe('The practice this mailbox belongs to, for practice mailboxes.'),
+  partner: z.string().optional().describe('The partner this mailbox belongs to, for partner mailboxes.'),
+  workflows: z.object({
+    send: z.array(z.string()).describe('Workflow ids this mailbox may send.'),
+    receive: z.array(z.string()).describe('Workflow ids this mailbox may receive.'),
+  }),
+});
+
+export const ManifestMesh = z.object({
+  baseUrl: z.url().describe('MESH API root: {baseUrl}/messageexchange/{mailbox}/...'),
+  sharedSecret: z.string().describe('Environment shared secret: the key of the NHSMESH HMAC-SHA256.'),
+});
+
 export const Manifest = z.object({
   seed: z.string(),
   populationDate: z.string().describe('The date computed records run up to.'),
@@ -64,5 +80,7 @@ export const Manifest = z.object({
   archetypes: z.array(ManifestArchetype),
   users: z.array(ManifestUser),
   consumers: z.array(z.object({ asid: z.string(), name: z.string(), ods: z.string() })),
+  mesh: ManifestMesh,
+  mailboxes: z.array(ManifestMailbox),
 });
 export type Manifest = z.infer<typeof Manifest>;

@@ -25,6 +25,10 @@ export interface GpsimOptions {
   logLevel: string;
   /** The URL clients should use (behind a proxy or in a container); derived from host and port if unset. */
   publicUrl: string | undefined;
+  /** `manual`: staff act through the control API; `auto`: the auto-actor files items after workflowActorDelay. */
+  workflowActor: 'manual' | 'auto';
+  /** Simulated time (ISO 8601 duration) the auto-actor waits before filing an item. */
+  workflowActorDelay: string;
 }
 
 export interface OptionSpec<K extends keyof GpsimOptions = keyof GpsimOptions> {
@@ -194,7 +198,37 @@ export const optionSpecs = [
     defaultValue: undefined,
     parse: url,
   }),
+  option({
+    key: 'workflowActor',
+    flag: '--workflow-actor <mode>',
+    env: 'GPSIM_WORKFLOW_ACTOR',
+    description: 'manual (staff act via the control API) or auto (items are filed after --workflow-actor-delay)',
+    defaultValue: 'manual',
+    parse: workflowActor,
+  }),
+  option({
+    key: 'workflowActorDelay',
+    flag: '--workflow-actor-delay <duration>',
+    env: 'GPSIM_WORKFLOW_ACTOR_DELAY',
+    description: 'simulated time the auto-actor waits before filing an item (ISO 8601 duration)',
+    defaultValue: 'PT10M',
+    parse: positiveDuration,
+  }),
 ] as const satisfies readonly OptionSpec[];
+
+function workflowActor(text: string): 'manual' | 'auto' {
+  if (text !== 'manual' && text !== 'auto') {
+    throw new OptionError(`workflow actor must be manual or auto (got "${text}").`);
+  }
+  return text;
+}
+
+function positiveDuration(text: string): string {
+  if (!/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/.test(text) || text === 'P' || text.endsWith('T')) {
+    throw new OptionError(`workflow actor delay must be an ISO 8601 duration such as PT10M or P1D (got "${text}").`);
+  }
+  return text;
+}
 
 function isoDate(text: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) {

@@ -9,6 +9,8 @@ import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
 import { practiceRoutes } from './practice-routes';
+import { subscriptionRoutes } from './subscription-routes';
+import { taskRoutes } from './task-routes';
 
 /** HTTP status and machine code of each domain error on the control API. */
 const statusTable: Record<SimErrorCode, [number, string]> = {
@@ -54,6 +56,8 @@ export function createControlSurface(engine: Engine): Surface {
     { method: 'GET', path: '/__sim/journal', handler: (request) => journal(engine, request) },
     { method: 'GET', path: '/__sim/audit', handler: (request) => audit(engine, request) },
     ...practiceRoutes(engine),
+    ...taskRoutes(engine),
+    ...subscriptionRoutes(engine),
   ];
   return {
     name: 'control',

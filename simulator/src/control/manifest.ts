@@ -68,5 +68,10 @@ export function buildManifest(engine: Engine): control.Manifest {
       })),
     ),
     consumers: estate.consumers.map((consumer) => ({ ...consumer })),
+    mesh: { baseUrl: `${baseUrl}/mesh`, sharedSecret: engine.mesh.directory.sharedSecret },
+    mailboxes: engine.mesh.directory.mailboxes.map((mailbox) => ({
+      ...mailbox,
+      workflows: { send: [...mailbox.workflows.send], receive: [...mailbox.workflows.receive] },
+    })),
   };
 }

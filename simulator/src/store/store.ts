@@ -1,6 +1,8 @@
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../domain/audit';
 import type { RecordEntry } from '../domain/clinical-record';
+import type { MeshMessage } from '../domain/mesh/mesh-message';
 import type { Task, TaskStatus } from '../domain/tasks';
+import type { StoredSubscription } from '../domain/webhooks';
 
 /**
  * Persistence of what changes, one repository per feature: settings, written record entries, the
@@ -17,6 +19,8 @@ export interface Store {
   readonly records: RecordRepository;
   readonly audit: AuditRepository;
   readonly tasks: TaskRepository;
+  readonly mesh: MeshRepository;
+  readonly subscriptions: SubscriptionRepository;
   close(): Promise<void>;
   /** Drops every change, back to the seed state. The audit trail is kept: it is append-only. */
   reset(): Promise<void>;
@@ -54,4 +58,40 @@ export interface TaskRepository {
   /** Replaces a task if it is still at `previousVersion`; false when someone changed it first. */
   replace(task: Task, previousVersion: number): Promise<boolean>;
   list(query: TaskQuery): Promise<Task[]>;
+}
+
+export interface InboxPage {
+  ids: string[];
+  /** Sequence to continue from when more messages remain. */
+  next?: number;
+  count: number;
+}
+
+/**
+ * MESH messages and their content. Content is kept as bounded parts per chunk, written as it is
+ * received and read back part by part, so no message is ever held whole in memory.
+ */
+export interface MeshRepository {
+  insert(message: MeshMessage): Promise<void>;
+  get(id: string): Promise<MeshMessage | undefined>;
+  update(message: MeshMessage): Promise<void>;
+  appendPart(messageId: string, chunk: number, part: number, data: Buffer): Promise<void>;
+  /** Part `part` of a chunk, or undefined past its end. */
+  part(messageId: string, chunk: number, part: number): Promise<Buffer | undefined>;
+  chunkNumbers(messageId: string): Promise<number[]>;
+  /** Drops a chunk's parts; returns how many bytes it held. */
+  deleteChunk(messageId: string, chunk: number): Promise<number>;
+  /** Accepted, unacknowledged, unexpired messages of a mailbox in arrival order. */
+  inbox(recipient: string, nowIso: string, limit: number, afterSeq: number): Promise<InboxPage>;
+  /** Accepted messages whose retention ended at or before `nowIso`, oldest first. */
+  expired(nowIso: string, limit: number): Promise<MeshMessage[]>;
+  /** Records an authorisation token's nonce; false when it was seen before (replay). */
+  useNonce(mailbox: string, nonce: string, nonceCount: string): Promise<boolean>;
+}
+
+export interface SubscriptionRepository {
+  add(subscription: StoredSubscription): Promise<void>;
+  list(): Promise<StoredSubscription[]>;
+  remove(id: string): Promise<boolean>;
+  count(): Promise<number>;
 }

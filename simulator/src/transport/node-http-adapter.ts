@@ -59,7 +59,15 @@ async function serve(
 
   if (match.streamBody) {
     request.bodyStream = boundedStream(incoming, match.maxBodyBytes);
-    writeResponse(outgoing, method, await dispatcher.handle(request, match));
+    const response = await dispatcher.handle(request, match);
+    if (!incoming.complete) {
+      // The handler refused the upload before reading it all: answer, discard the rest and close,
+      // so the client is not left writing into a connection nobody reads.
+      outgoing.setHeader('Connection', 'close');
+      incoming.unpipe();
+      incoming.resume();
+    }
+    writeResponse(outgoing, method, response);
     return;
   }
   const body = await readBody(incoming, match.maxBodyBytes);

@@ -47,6 +47,9 @@ describe('options: flag, then environment, then config file, then default', () =
     [{ populationDate: '2026-13-45' }, /YYYY-MM-DD/],
     [{ logLevel: 'loud' }, /log level/],
     [{ publicUrl: 'ftp://x' }, /http\(s\) URL/],
+    [{ workflowActor: 'robot' }, /manual or auto/],
+    [{ workflowActorDelay: '10 minutes' }, /ISO 8601 duration/],
+    [{ workflowActorDelay: 'PT' }, /ISO 8601 duration/],
   ])('rejects %o with a message saying what is allowed', (flags, message) => {
     expect(() => resolveOptions({ flags })).toThrow(OptionError);
     expect(() => resolveOptions({ flags })).toThrow(message);

@@ -5,7 +5,9 @@ import type { Store } from '../store';
 import { SqliteAuditRepository, auditMigrations } from './audit-repository';
 import type { Migration } from './migrations';
 import { applyMigrations } from './migrations';
+import { SqliteMeshRepository, meshMigrations } from './mesh-repository';
 import { SqliteRecordRepository, recordMigrations } from './record-repository';
+import { SqliteSubscriptionRepository, subscriptionMigrations } from './subscription-repository';
 import { SqliteSettingsRepository, settingsMigrations } from './settings-repository';
 import { SqliteTaskRepository, taskMigrations } from './task-repository';
 
@@ -15,6 +17,8 @@ const migrations: readonly Migration[] = [
   ...recordMigrations,
   ...auditMigrations,
   ...taskMigrations,
+  ...meshMigrations,
+  ...subscriptionMigrations,
 ];
 
 /**
@@ -28,6 +32,8 @@ export class SqliteStore implements Store {
   readonly records: SqliteRecordRepository;
   readonly audit: SqliteAuditRepository;
   readonly tasks: SqliteTaskRepository;
+  readonly mesh: SqliteMeshRepository;
+  readonly subscriptions: SqliteSubscriptionRepository;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -45,6 +51,8 @@ export class SqliteStore implements Store {
     this.records = new SqliteRecordRepository(this.db);
     this.audit = new SqliteAuditRepository(this.db);
     this.tasks = new SqliteTaskRepository(this.db);
+    this.mesh = new SqliteMeshRepository(this.db);
+    this.subscriptions = new SqliteSubscriptionRepository(this.db);
   }
 
   async close(): Promise<void> {
