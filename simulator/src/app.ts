@@ -4,6 +4,7 @@ import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
+import { createSystmOneSurface } from './surfaces/systmone/systmone-surface';
 import { Dispatcher } from './transport/dispatcher';
 import { createRequestListener } from './transport/node-http-adapter';
 import type { Surface } from './transport/types';
@@ -18,7 +19,12 @@ export interface GpsimApp {
 /** Builds every surface over one engine and one request pipeline. Never listens. */
 export function createApp(engine: Engine): GpsimApp {
   const control = createControlSurface(engine);
-  const surfaces: Surface[] = [control, createFhirR4Surface(engine), createPdsSurface(engine)];
+  const surfaces: Surface[] = [
+    control,
+    createFhirR4Surface(engine),
+    createPdsSurface(engine),
+    createSystmOneSurface(engine),
+  ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));
   return {

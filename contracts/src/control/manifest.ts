@@ -51,6 +51,15 @@ export const ManifestUser = z.object({
   email: z.string().optional(),
 });
 
+export const ManifestPartner = z.object({
+  name: z.string(),
+  apiKey: z.string().describe('SystmOne Client Integration APIKey (fictitious, derived from the seed).'),
+  deviceId: z.string().describe('SystmOne Client Integration DeviceID registered for this partner.'),
+  clientId: z.string(),
+  clientSecret: z.string(),
+  enabledAt: z.array(z.string()).describe('ODS codes of the practices that have authorised this partner.'),
+});
+
 export const Manifest = z.object({
   seed: z.string(),
   populationDate: z.string().describe('The date computed records run up to.'),
@@ -64,5 +73,6 @@ export const Manifest = z.object({
   archetypes: z.array(ManifestArchetype),
   users: z.array(ManifestUser),
   consumers: z.array(z.object({ asid: z.string(), name: z.string(), ods: z.string() })),
+  partners: z.array(ManifestPartner),
 });
 export type Manifest = z.infer<typeof Manifest>;

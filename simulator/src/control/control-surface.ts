@@ -9,6 +9,7 @@ import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
 import { practiceRoutes } from './practice-routes';
+import { systmOneRoutes } from './systmone-routes';
 
 /** HTTP status and machine code of each domain error on the control API. */
 const statusTable: Record<SimErrorCode, [number, string]> = {
@@ -47,13 +48,14 @@ export function renderControlError(error: SimError): SimResponse {
 export function createControlSurface(engine: Engine): Surface {
   const routes: Route[] = [
     { method: 'GET', path: '/__sim/health', handler: (request) => health(engine, request) },
-    { method: 'GET', path: '/__sim/fixtures', handler: () => jsonResponse(200, buildManifest(engine)) },
+    { method: 'GET', path: '/__sim/fixtures', handler: async () => jsonResponse(200, await buildManifest(engine)) },
     { method: 'POST', path: '/__sim/reset', handler: (request) => reset(engine, request) },
     { method: 'GET', path: '/__sim/clock', handler: () => jsonResponse(200, clockState(engine)) },
     { method: 'POST', path: '/__sim/clock', handler: (request) => changeClock(engine, request) },
     { method: 'GET', path: '/__sim/journal', handler: (request) => journal(engine, request) },
     { method: 'GET', path: '/__sim/audit', handler: (request) => audit(engine, request) },
     ...practiceRoutes(engine),
+    ...systmOneRoutes(engine),
   ];
   return {
     name: 'control',
