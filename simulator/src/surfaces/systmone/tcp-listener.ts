@@ -95,8 +95,9 @@ function serveConnection(engine: Engine, dispatcher: Dispatcher, socket: Socket,
         continue;
       }
       if (buffer.length > MAX_BYTES) return tooLarge(false);
-      const text = buffer.toString('utf8');
-      if (!idle && !END_OF_REQUEST.test(text)) return;
+      // Only the tail can hold the closing tag; looking there keeps many small reads linear.
+      const tail = buffer.subarray(Math.max(0, buffer.length - 64)).toString('utf8');
+      if (!idle && !END_OF_REQUEST.test(tail)) return;
       submit(buffer, false);
       buffer = Buffer.alloc(0);
       return;
