@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { control } from '@gpsim/contracts';
 import type { RunningGpsim } from '@gpsim/simulator/main';
-import { parseXml } from '@gpsim/simulator/surfaces/systmone/xml';
+import { parseXml } from '@gpsim/simulator/surfaces/shared/xml';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
 import {
   clientIntegrationRequest,

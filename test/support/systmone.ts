@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import type { control } from '@gpsim/contracts';
-import { parseXml } from '@gpsim/simulator/surfaces/systmone/xml';
-import type { XmlElement } from '@gpsim/simulator/surfaces/systmone/xml';
+import { parseXml } from '@gpsim/simulator/surfaces/shared/xml';
+import type { XmlElement } from '@gpsim/simulator/surfaces/shared/xml';
 
 type Partner = control.Manifest['partners'][number];
 

@@ -10,8 +10,8 @@ import { desktopUser } from './desktops';
 import { systmOneFunctionHandlers } from './functions';
 import type { EchoFields } from './systmone-errors';
 import { echoElements, errorDocument, httpStatusOf, systmOneError } from './systmone-errors';
-import type { XmlElement } from './xml';
-import { child, childText, el, parseXml } from './xml';
+import type { XmlElement } from '../shared/xml';
+import { child, childText, el, parseXml } from '../shared/xml';
 
 /** Function versions gpsim answers; the public example uses 1.0. */
 const SUPPORTED_VERSIONS = ['1.0'];

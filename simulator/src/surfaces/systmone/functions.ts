@@ -8,8 +8,8 @@ import type { FunctionContext } from './client-integration';
 import { selectedNhsNumber } from './desktops';
 import { clinicalXml, demographicsXml, identityXml, recordStateOf } from './record-mapper';
 import { systmOneError } from './systmone-errors';
-import type { XmlElement } from './xml';
-import { child, childText, el } from './xml';
+import type { XmlElement } from '../shared/xml';
+import { child, childText, el } from '../shared/xml';
 
 type FunctionHandler = (context: FunctionContext) => Promise<{ xml: string }[]>;
 

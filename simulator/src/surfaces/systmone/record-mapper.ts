@@ -2,7 +2,7 @@ import type { ClinicalRecord, RecordEntry } from '../../domain/clinical-record';
 import type { Practice } from '../../domain/estate';
 import type { Patient } from '../../domain/patient';
 import { isActiveRegistration } from '../../domain/patient-access';
-import { el } from './xml';
+import { el } from '../shared/xml';
 
 /**
  * SystmOne's record shape from the public example (reference/domain.md §2.2, KCL fhir-ehr-adapter

@@ -1,7 +1,7 @@
 import type { SimErrorCode } from '../../domain/errors';
 import { SimError } from '../../domain/errors';
 import type { SimRequest, SimResponse } from '../../transport/types';
-import { el } from './xml';
+import { el } from '../shared/xml';
 
 /**
  * Stable error codes of gpsim's SystmOne Client Integration emulation. The real codes are in TPP's

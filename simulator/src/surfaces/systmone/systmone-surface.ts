@@ -2,7 +2,7 @@ import type { Engine } from '../../engine';
 import type { Surface } from '../../transport/types';
 import { handleClientIntegration } from './client-integration';
 import { renderSystmOneError, xmlResponse } from './systmone-errors';
-import { defaultXmlLimits } from './xml';
+import { defaultXmlLimits } from '../shared/xml';
 
 export const SYSTMONE_ROOT = '/systmone';
 

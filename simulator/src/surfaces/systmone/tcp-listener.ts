@@ -8,7 +8,7 @@ import type { Dispatcher } from '../../transport/dispatcher';
 import type { ResponseBody, SimRequest } from '../../transport/types';
 import { tcpDesktop } from './desktops';
 import { SYSTMONE_ROOT } from './systmone-surface';
-import { defaultXmlLimits } from './xml';
+import { defaultXmlLimits } from '../shared/xml';
 
 /**
  * The SystmOne Client Integration TCP port (default 2135, inside the 2130–2140 range of the

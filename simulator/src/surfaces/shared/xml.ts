@@ -27,7 +27,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*/;
 const predefined: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 function malformed(message: string): SimError {
-  return new SimError('invalid-request', `Malformed XML: ${message}`, { detail: { xml: true } });
+  return new SimError('invalid-request', `Malformed XML: ${message}`);
 }
 
 function decodeEntities(text: string): string {
