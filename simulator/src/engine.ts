@@ -6,6 +6,7 @@ import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
 import { PatientRecords } from './domain/patient-records';
 import { PracticeSettingsService } from './domain/practice-settings';
+import { RecordWriter } from './domain/record-writes';
 import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
 import type { EstateSpec } from './population/estate-generator';
@@ -42,6 +43,8 @@ export class Engine {
   readonly journal: Journal;
   readonly logger: Logger;
   readonly records: PatientRecords;
+  /** Partner write-back (SystmOne UpdatePatientRecord, EMIS FileRecord). */
+  readonly recordWriter: RecordWriter;
   readonly practiceSettings: PracticeSettingsService;
   readonly tasks: TaskService;
   readonly spine = new SpineStatus();
@@ -60,6 +63,7 @@ export class Engine {
     this.logger = options.logger;
     this.version = options.version;
     this.records = new PatientRecords(() => this.population, this.store.records);
+    this.recordWriter = new RecordWriter(this.store.records, this.clock, () => this.population.estate.ids);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
   }

@@ -123,6 +123,20 @@ describe('SystmOne Client Integration over HTTP (POST /systmone/{ODS}/client-int
     expect(findAll(record.xml, 'Line').map((line) => line.text)).toContain('Reviewed by partner app');
   });
 
+  it('refuses UpdatePatientRecord from a non-clinical desktop user with UserNotAuthorised', async () => {
+    const receptionist = manifest.users.find((user) => user.ods === ods && user.role === 'receptionist');
+    expect(receptionist).toBeDefined();
+    const reply = await call(
+      'UpdatePatientRecord',
+      `${identity(standard)}<Event><Narrative><Line>Should not file</Line></Narrative></Event>`,
+      demo,
+      ods,
+      receptionist?.username,
+    );
+    expect(reply.status).toBe(403);
+    expect(errorCode(reply.xml)).toBe('UserNotAuthorised');
+  });
+
   it('GetCurrentSelection returns the patient selected on the desktop via POST /__sim/systmone/selection', async () => {
     expect(find((await call('GetCurrentSelection')).xml, 'Response', 'NoPatientSelected')).toBeDefined();
     const selected = await fetch(`${gpsim.url}/__sim/systmone/selection`, {

@@ -1,6 +1,7 @@
-import type { Concept, Consultation, Observation, Problem, RecordEntry } from '../../domain/clinical-record';
 import { SimError } from '../../domain/errors';
 import { normaliseNhsNumber } from '../../domain/nhs-number';
+import type { CodedWrite } from '../../domain/record-writes';
+import { MAX_WRITTEN_ENTRIES } from '../../domain/record-writes';
 import type { SystmOneFunction } from '../../domain/partners';
 import type { Patient } from '../../domain/patient';
 import type { Engine } from '../../engine';
@@ -16,9 +17,7 @@ type FunctionHandler = (context: FunctionContext) => Promise<{ xml: string }[]>;
 /** TPP throttles GetPatientRecord to once every 30 s per patient (reference/domain.md §2.2, §5.4). */
 export const RECORD_THROTTLE_MS = 30_000;
 const MAX_SEARCH_RESULTS = 50;
-const MAX_WRITTEN_ENTRIES = 50;
 const lastRecordRead = new WeakMap<Engine, Map<string, number>>();
-const writeQueues = new WeakMap<Engine, Map<number, Promise<unknown>>>();
 
 async function audit(
   context: FunctionContext,
@@ -175,19 +174,9 @@ async function getPatientRecord(context: FunctionContext) {
   return content;
 }
 
-function codeOf(element: XmlElement): Concept {
+function codedWrite(element: XmlElement): CodedWrite {
   const code = child(element, 'Code');
-  const value = code?.attributes['Code'];
-  const term = code?.attributes['Term'];
   const scheme = code?.attributes['Scheme'] ?? 'SNOMED';
-  if (!value || !term || !/^\d{6,18}$/.test(value)) {
-    throw systmOneError(
-      'invalid-parameter',
-      'InvalidParameter',
-      'Each ClinicalCode needs <Code Code="SNOMED concept id" Term="..." />.',
-      'Code',
-    );
-  }
   if (scheme !== 'SNOMED') {
     throw systmOneError(
       'invalid-parameter',
@@ -196,26 +185,22 @@ function codeOf(element: XmlElement): Concept {
       'Scheme',
     );
   }
-  return { code: value, display: term };
-}
-
-/** Serialises writes per patient, so entry numbers (and so ids) never collide. */
-async function serialised<T>(engine: Engine, ordinal: number, work: () => Promise<T>): Promise<T> {
-  let queues = writeQueues.get(engine);
-  if (!queues) writeQueues.set(engine, (queues = new Map()));
-  const previous = queues.get(ordinal) ?? Promise.resolve();
-  const next = previous.then(work, work);
-  queues.set(
-    ordinal,
-    next.catch(() => undefined),
-  );
-  return next;
+  const concept = { code: code?.attributes['Code'] ?? '', display: code?.attributes['Term'] ?? '' };
+  const severity = childText(element, 'ProblemSeverity');
+  if (severity !== undefined) {
+    return { kind: 'problem', concept, significance: severity.toLowerCase() === 'major' ? 'major' : 'minor' };
+  }
+  const value = child(element, 'Value');
+  const numeric = value ? Number(value.text.trim()) : Number.NaN;
+  return Number.isFinite(numeric)
+    ? { kind: 'observation', concept, value: numeric, unit: value?.attributes['Units'] ?? '' }
+    : { kind: 'observation', concept };
 }
 
 /**
  * Write-back: one Event with narrative lines and clinical codes becomes a consultation with coded
  * entries (a ClinicalCode with ProblemSeverity becomes a problem, one without an observation),
- * stored as partner-written entries, so every surface shows them afterwards.
+ * visible afterwards on every surface.
  */
 async function updatePatientRecord(context: FunctionContext) {
   const patient = await identifiedPatient(context, 'write-record');
@@ -228,18 +213,7 @@ async function updatePatientRecord(context: FunctionContext) {
       'Event',
     );
   }
-  const lines = (child(event, 'Narrative')?.children ?? [])
-    .filter((line) => line.name === 'Line')
-    .map((line) => line.text.trim());
   const codes = event.children.filter((element) => element.name === 'ClinicalCode');
-  if (lines.length + codes.length === 0) {
-    throw systmOneError(
-      'invalid-parameter',
-      'InvalidParameter',
-      'The Event has no Narrative lines and no ClinicalCode.',
-      'Event',
-    );
-  }
   if (codes.length > MAX_WRITTEN_ENTRIES) {
     throw systmOneError(
       'invalid-parameter',
@@ -248,71 +222,19 @@ async function updatePatientRecord(context: FunctionContext) {
       'ClinicalCode',
     );
   }
-  const { engine } = context;
-  const now = engine.clock.nowDate().toISOString();
-  const date = event.attributes['DateTime'] ?? now;
-  if (Number.isNaN(Date.parse(date))) {
-    throw systmOneError(
-      'invalid-parameter',
-      'InvalidParameter',
-      'Event DateTime must be an ISO 8601 date-time.',
-      'DateTime',
-    );
-  }
-  const concepts = codes.map((code) => ({
-    concept: codeOf(code),
-    severity: childText(code, 'ProblemSeverity'),
-    value: child(code, 'Value'),
-  }));
-  const ids = await serialised(engine, patient.ordinal, async () => {
-    let n = (await engine.store.records.entries(patient.ordinal)).length;
-    const newId = () => engine.population.estate.ids.encode('write', patient.ordinal, n++);
-    const base = {
-      date,
-      recorded: now,
-      recorderIndex: context.user.index,
-      writtenBy: { partner: context.partner.name, surface: 'systmone', at: now },
-    };
-    const consultationId = newId();
-    const entries: RecordEntry[] = concepts.map(({ concept, severity, value }): Problem | Observation => {
-      if (severity !== undefined) {
-        return {
-          ...base,
-          id: newId(),
-          kind: 'problem',
-          consultationId,
-          concept,
-          status: 'active',
-          significance: severity.toLowerCase() === 'major' ? 'major' : 'minor',
-          linkedIds: [],
-        };
-      }
-      const numeric = value ? Number(value.text.trim()) : undefined;
-      return {
-        ...base,
-        id: newId(),
-        kind: 'observation',
-        consultationId,
-        concept,
-        category: 'examination',
-        ...(numeric !== undefined && Number.isFinite(numeric)
-          ? { value: numeric, unit: value?.attributes['Units'] ?? '' }
-          : {}),
-      };
-    });
-    const consultation: Consultation = {
-      ...base,
-      id: consultationId,
-      kind: 'consultation',
-      type: 'surgery',
-      narrative: lines,
-      entryIds: entries.map((entry) => entry.id),
-      problemIds: entries.filter((entry) => entry.kind === 'problem').map((entry) => entry.id),
-      durationMinutes: 10,
-      locationIndex: 0,
-    };
-    for (const entry of [consultation, ...entries]) await engine.store.records.append(patient.ordinal, entry);
-    return { consultationId, entryIds: entries.map((entry) => entry.id) };
+  const narrative = (child(event, 'Narrative')?.children ?? [])
+    .filter((line) => line.name === 'Line')
+    .map((line) => line.text.trim());
+  const date = event.attributes['DateTime'];
+  const ids = await context.engine.recordWriter.writeConsultation(patient, {
+    partner: context.partner.name,
+    surface: 'systmone',
+    recorderIndex: context.user.index,
+    recorderRole: context.user.role,
+    ...(date !== undefined ? { date } : {}),
+    type: 'surgery',
+    narrative,
+    entries: codes.map(codedWrite),
   });
   await audit(context, 'write-record', patient, 'allowed');
   return [

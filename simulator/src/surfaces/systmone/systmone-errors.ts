@@ -15,6 +15,7 @@ export const systmOneErrorCodes = [
   'SensitiveRecord',
   'Throttled',
   'UserNotLoggedIn',
+  'UserNotAuthorised',
   'MalformedXML',
   'UnknownFunction',
   'UnsupportedFunctionVersion',
@@ -73,6 +74,7 @@ export interface EchoFields {
 }
 
 export function errorCodeOf(error: SimError): SystmOneErrorCode {
+  if (error.detail?.['reason'] === 'role') return 'UserNotAuthorised';
   const specific = error.detail?.['systmone'];
   return typeof specific === 'string' && (systmOneErrorCodes as readonly string[]).includes(specific)
     ? (specific as SystmOneErrorCode)
