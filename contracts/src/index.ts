@@ -1,1 +1,2 @@
 export * as control from './control';
+export * as emis from './emis';

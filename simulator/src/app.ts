@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
+import { createEmisSurface } from './surfaces/emis/emis-surface';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { createSystmOneSurface } from './surfaces/systmone/systmone-surface';
@@ -24,6 +25,7 @@ export function createApp(engine: Engine): GpsimApp {
     createFhirR4Surface(engine),
     createPdsSurface(engine),
     createSystmOneSurface(engine),
+    createEmisSurface(engine),
   ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));

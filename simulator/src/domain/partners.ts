@@ -15,6 +15,16 @@ export const systmOneFunctions = [
 ] as const;
 export type SystmOneFunction = (typeof systmOneFunctions)[number];
 
+/** EMIS partner API features a practice activates per partner (EMAS Manager, approximate). */
+export const emisFunctions = [
+  'GetMatchedPatient',
+  'GetMedicalRecord',
+  'FileRecord',
+  'GetFileStatus',
+  'CreateTask',
+] as const;
+export type EmisFunction = (typeof emisFunctions)[number];
+
 export interface PartnerDefinition {
   name: string;
   description: string;
@@ -54,14 +64,14 @@ export function partnerCredentials(seed: string): PartnerCredentials[] {
   }));
 }
 
-/** The practice switches each partner starts with: all functions on, authorised per the catalogue. */
+/** The practice switches each partner starts with: every function of both APIs on, authorised per the catalogue. */
 export function defaultPartnerSettings(): Record<string, { enabled: boolean; functions: Record<string, boolean> }> {
   return Object.fromEntries(
     partnerDefinitions.map((partner) => [
       partner.name,
       {
         enabled: partner.enabledByDefault,
-        functions: Object.fromEntries(systmOneFunctions.map((name) => [name, true])),
+        functions: Object.fromEntries([...systmOneFunctions, ...emisFunctions].map((name) => [name, true])),
       },
     ]),
   );
