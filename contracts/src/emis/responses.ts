@@ -88,6 +88,8 @@ export const MedicalRecord = z.object({
     .optional(),
 });
 
+export const MedicalRecordResult = z.object({ MedicalRecord });
+
 export const FileStatus = z.object({
   FileRecordId: z.string(),
   FileStatus: z.enum(['Accepted', 'Filed']),

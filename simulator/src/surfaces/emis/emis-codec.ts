@@ -1,36 +1,19 @@
 import type { z } from 'zod';
 import { SimError } from '../../domain/errors';
 import type { SimRequest, SimResponse } from '../../transport/types';
-import type { XmlElement } from '../shared/xml';
-import { el, parseXml } from '../shared/xml';
+import type { XmlPlain } from '../shared/xml';
+import { el, parseXml, xmlToPlain } from '../shared/xml';
 
 /**
  * The EMIS partner API's two payload forms: EMIS Open–style XML (the default) and the same fields
  * as JSON. A request's form decides the reply's: JSON when it sent or accepts application/json.
  */
-export type Plain = string | Plain[] | { [name: string]: Plain };
+export type Plain = XmlPlain;
 
 export function wantsJson(request: SimRequest): boolean {
   const type = request.headers['content-type'] ?? '';
   const accept = request.headers['accept'] ?? '';
   return type.includes('json') || (accept.includes('application/json') && !accept.includes('xml'));
-}
-
-/** XML element → plain value: leaves become text, repeated children arrays; empty leaves are absent. */
-function toPlain(element: XmlElement): Plain | undefined {
-  if (element.children.length === 0) {
-    const text = element.text.trim();
-    return text === '' ? undefined : text;
-  }
-  const result: Record<string, Plain> = {};
-  for (const childElement of element.children) {
-    const value = toPlain(childElement);
-    if (value === undefined) continue;
-    const existing = result[childElement.name];
-    if (existing === undefined) result[childElement.name] = value;
-    else result[childElement.name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return result;
 }
 
 /** Reads and validates a request body in either form; the XML root must be the method's name. */
@@ -47,7 +30,7 @@ export function readBody<S extends z.ZodType>(request: SimRequest, method: strin
     if (root.name !== method) {
       throw new SimError('invalid-request', `The XML root element must be <${method}>, not <${root.name}>.`);
     }
-    value = toPlain(root) ?? {};
+    value = xmlToPlain(root, { dropEmpty: true }) ?? {};
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {

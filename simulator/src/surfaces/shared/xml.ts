@@ -153,6 +153,32 @@ export function parseXml(input: string | Buffer, limits: XmlLimits = defaultXmlL
   return root;
 }
 
+/**
+ * An element as plain data, the form the contracts' schemas describe: a leaf without attributes is
+ * its text; otherwise an object of children (repeated names become arrays), attributes as "@name"
+ * and any text as "#text". With `dropEmpty`, empty leaves are left out (absent fields).
+ */
+export type XmlPlain = string | XmlPlain[] | { [name: string]: XmlPlain };
+
+export function xmlToPlain(element: XmlElement, options: { dropEmpty: boolean }): XmlPlain | undefined {
+  const text = element.text.trim();
+  const attributes = Object.entries(element.attributes);
+  if (element.children.length === 0 && attributes.length === 0) {
+    return text === '' && options.dropEmpty ? undefined : text;
+  }
+  const result: Record<string, XmlPlain> = {};
+  for (const [name, value] of attributes) result[`@${name}`] = value;
+  if (text !== '') result['#text'] = text;
+  for (const childElement of element.children) {
+    const value = xmlToPlain(childElement, options);
+    if (value === undefined) continue;
+    const existing = result[childElement.name];
+    if (existing === undefined) result[childElement.name] = value;
+    else result[childElement.name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return result;
+}
+
 /** The first child element with this name. */
 export function child(element: XmlElement | undefined, name: string): XmlElement | undefined {
   return element?.children.find((candidate) => candidate.name === name);
