@@ -3,6 +3,7 @@ import { emis } from '@gpsim/contracts';
 import type { z } from 'zod';
 import type { EmisFunction } from '../../domain/partners';
 import type { Patient } from '../../domain/patient';
+import { searchPracticeList } from '../../domain/practice-patient-search';
 import type { Engine } from '../../engine';
 import type { SimRequest } from '../../transport/types';
 import type { Plain } from './emis-codec';
@@ -123,17 +124,17 @@ const getMatchedPatient: Method<typeof emis.GetMatchedPatient> = {
         'GetMatchedPatient needs NhsNumber, or two of Surname, DateOfBirth, Sex and Postcode.',
       );
     }
-    const postcode = body.Postcode?.replace(/\s/g, '').toUpperCase();
-    const matches: Patient[] = [];
-    for (let index = 0; index < current.practice.listSize && matches.length < MAX_MATCHES; index++) {
-      const patient = engine.population.patientAt(current.practice, index);
-      if (!patient || patient.sensitive) continue;
-      if (body.Surname !== undefined && patient.name.family.toLowerCase() !== body.Surname.toLowerCase()) continue;
-      if (body.DateOfBirth !== undefined && patient.birthDate !== body.DateOfBirth) continue;
-      if (body.Sex !== undefined && patient.sex !== sexes[body.Sex]) continue;
-      if (postcode !== undefined && patient.address.postalCode.replace(/\s/g, '').toUpperCase() !== postcode) continue;
-      matches.push(patient);
-    }
+    const matches = searchPracticeList(
+      engine.population,
+      current.practice,
+      {
+        ...(body.Surname !== undefined ? { surname: body.Surname } : {}),
+        ...(body.DateOfBirth !== undefined ? { dateOfBirth: body.DateOfBirth } : {}),
+        ...(body.Postcode !== undefined ? { postcode: body.Postcode } : {}),
+        ...(body.Sex !== undefined ? { sex: sexes[body.Sex] } : {}),
+      },
+      MAX_MATCHES,
+    );
     for (const patient of matches) await audit(engine, current, 'search-patient', patient, 'allowed', request.traceId);
     return { MatchedPatients: matchedList(matches) };
   },

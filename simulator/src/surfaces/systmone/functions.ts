@@ -4,6 +4,7 @@ import type { CodedWrite } from '../../domain/record-writes';
 import { MAX_WRITTEN_ENTRIES } from '../../domain/record-writes';
 import type { SystmOneFunction } from '../../domain/partners';
 import type { Patient } from '../../domain/patient';
+import { searchPracticeList } from '../../domain/practice-patient-search';
 import type { Engine } from '../../engine';
 import type { FunctionContext } from './client-integration';
 import { selectedNhsNumber } from './desktops';
@@ -110,9 +111,9 @@ async function patientSearch(context: FunctionContext) {
     return [el('Patients', null, ...(patient ? [patientSummary(context, patient)] : []))];
   }
   const criteria = {
-    surname: childText(context.parameters, 'Surname')?.toLowerCase(),
+    surname: childText(context.parameters, 'Surname'),
     dateOfBirth: childText(context.parameters, 'DateOfBirth'),
-    postcode: childText(context.parameters, 'Postcode')?.replace(/\s/g, '').toUpperCase(),
+    postcode: childText(context.parameters, 'Postcode'),
     sex: childText(context.parameters, 'Sex')?.toUpperCase(),
   };
   const given = Object.values(criteria).filter((value) => value !== undefined).length;
@@ -126,21 +127,20 @@ async function patientSearch(context: FunctionContext) {
   if (criteria.sex !== undefined && !(criteria.sex in sexes)) {
     throw systmOneError('invalid-parameter', 'InvalidParameter', 'Sex must be M, F, I or U.', 'Sex');
   }
-  const matches: Patient[] = [];
-  const { population } = context.engine;
-  for (let index = 0; index < context.practice.listSize && matches.length < MAX_SEARCH_RESULTS; index++) {
-    const patient = population.patientAt(context.practice, index);
-    if (!patient || patient.sensitive) continue;
-    if (criteria.surname !== undefined && patient.name.family.toLowerCase() !== criteria.surname) continue;
-    if (criteria.dateOfBirth !== undefined && patient.birthDate !== criteria.dateOfBirth) continue;
-    if (
-      criteria.postcode !== undefined &&
-      patient.address.postalCode.replace(/\s/g, '').toUpperCase() !== criteria.postcode
-    )
-      continue;
-    if (criteria.sex !== undefined && patient.sex !== sexes[criteria.sex]) continue;
-    matches.push(patient);
+  if (criteria.dateOfBirth !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(criteria.dateOfBirth)) {
+    throw systmOneError('invalid-parameter', 'InvalidParameter', 'DateOfBirth must be YYYY-MM-DD.', 'DateOfBirth');
   }
+  const matches = searchPracticeList(
+    context.engine.population,
+    context.practice,
+    {
+      ...(criteria.surname !== undefined ? { surname: criteria.surname } : {}),
+      ...(criteria.dateOfBirth !== undefined ? { dateOfBirth: criteria.dateOfBirth } : {}),
+      ...(criteria.postcode !== undefined ? { postcode: criteria.postcode } : {}),
+      ...(criteria.sex !== undefined ? { sex: sexes[criteria.sex] as Patient['sex'] } : {}),
+    },
+    MAX_SEARCH_RESULTS,
+  );
   for (const patient of matches) await audit(context, 'search-patient', patient, 'allowed');
   return [el('Patients', null, ...matches.map((patient) => patientSummary(context, patient)))];
 }
