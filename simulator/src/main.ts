@@ -88,6 +88,7 @@ export async function startGpsim(
   logger.info(
     {
       nodes: engine.nodes,
+      systmOneTcpPort: tcp ? (tcp.server.address() as AddressInfo).port : null,
       seed: estate.spec.seed,
       practices: estate.practices.length,
       patients: estate.totalPatients,
