@@ -52,6 +52,8 @@ export class Engine {
   readonly startedAt = Date.now();
   /** Public base URLs of the nodes; set once the listeners know their ports. */
   nodes: NodeAddress[] = [];
+  /** The SystmOne Client Integration TCP port once it listens. */
+  systmOneTcpPort: number | undefined;
   private readonly populationOptions: { patientCacheSize: number; recordCacheSize: number };
 
   constructor(options: EngineOptions) {

@@ -77,6 +77,7 @@ export async function startGpsim(
         : await listen(createServer(app.listener('s12')), options.host, options.backupPort);
     if (backup) servers.push(backup);
     engine.nodes = [{ name: 's11', url: publicUrl(options, primary) }];
+    if (tcp) engine.systmOneTcpPort = (tcp.server.address() as AddressInfo).port;
     if (backup) engine.nodes.push({ name: 's12', url: publicUrl(options, backup, options.port) });
   } catch (error) {
     await tcp?.close();
@@ -88,7 +89,7 @@ export async function startGpsim(
   logger.info(
     {
       nodes: engine.nodes,
-      systmOneTcpPort: tcp ? (tcp.server.address() as AddressInfo).port : null,
+      systmOneTcpPort: engine.systmOneTcpPort ?? null,
       seed: estate.spec.seed,
       practices: estate.practices.length,
       patients: estate.totalPatients,
@@ -101,7 +102,7 @@ export async function startGpsim(
     engine,
     url: engine.nodes[0]?.url as string,
     backupUrl: engine.nodes[1]?.url,
-    tcpPort: tcp ? (tcp.server.address() as AddressInfo).port : undefined,
+    tcpPort: engine.systmOneTcpPort,
     close: async () => {
       await tcp?.close();
       await Promise.all(servers.map((server) => closeServer(server)));

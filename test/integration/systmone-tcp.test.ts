@@ -26,8 +26,9 @@ describe('SystmOne Client Integration TCP listener', () => {
 
   beforeAll(async () => {
     gpsim = await startTestGpsim({ ...smallEstate, tcpPort: 0 });
-    port = gpsim.tcpPort as number;
     manifest = control.Manifest.parse(await (await fetch(`${gpsim.url}/__sim/fixtures`)).json());
+    port = manifest.endpoints.systmOneTcpPort as number;
+    expect(port).toBe(gpsim.tcpPort);
     demo = manifest.partners.find((p) => p.name === 'gpsim-demo') as Partner;
     // By default the TCP port reaches the first SystmOne practice in the manifest.
     ods = manifest.practices.find((p) => p.system === 'systmone')?.ods as string;

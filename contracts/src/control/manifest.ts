@@ -68,6 +68,13 @@ export const Manifest = z.object({
     control: z.url(),
     fhirR4: z.url(),
     pds: z.url(),
+    systmOne: z.url().describe('SystmOne Client Integration over HTTP: POST {systmOne}/{ODS}/client-integration.'),
+    systmOneTcpPort: z
+      .number()
+      .int()
+      .nullable()
+      .describe('SystmOne Client Integration TCP port on the same host; null when the listener is off.'),
+    emis: z.url().describe('EMIS partner API: POST {emis}/{Method}.'),
   }),
   practices: z.array(ManifestPractice),
   archetypes: z.array(ManifestArchetype),

@@ -29,6 +29,9 @@ export async function buildManifest(engine: Engine): Promise<control.Manifest> {
       control: `${baseUrl}/__sim`,
       fhirR4: `${baseUrl}/fhir/R4`,
       pds: `${baseUrl}/spine/pds/FHIR/R4`,
+      systmOne: `${baseUrl}/systmone`,
+      systmOneTcpPort: engine.systmOneTcpPort ?? null,
+      emis: `${baseUrl}/emis/partner-api`,
     },
     practices: population.practices.map((practice) => ({
       ods: practice.ods,
