@@ -199,6 +199,23 @@ describe('EMIS partner API /emis/partner-api (EMIS Open–style, approximate)', 
       expect(find(parseXml(await malformed.text()), 'Error', 'Code')?.text).toBe('InvalidRequest');
     });
 
+    it('UserNotAuthorised when a non-clinical EMIS user files a consultation', async () => {
+      const receptionist = manifest.users.find((user) => user.ods === ods && user.role === 'receptionist');
+      const logged = await json('InitializeWithID', {
+        ClientId: demo.clientId,
+        ClientSecret: demo.clientSecret,
+        OrganisationId: ods,
+        UserName: receptionist?.username,
+      });
+      const reply = await json('FileRecord', {
+        SessionId: logged.body.Result?.['SessionId'],
+        NhsNumber: standard,
+        Consultation: { Narrative: { Line: ['Not a clinician'] } },
+      });
+      expect(reply.status).toBe(403);
+      expect(reply.body.Error?.Code).toBe('UserNotAuthorised');
+    });
+
     it('SensitiveRecord for an S-flag patient', async () => {
       const sensitive = manifest.archetypes.find((a) => a.ods === ods && a.key === 'sensitive')?.nhsNumber as string;
       const reply = await json('GetMedicalRecord', { SessionId: await sessionId(), NhsNumber: sensitive });

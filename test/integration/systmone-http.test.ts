@@ -123,6 +123,24 @@ describe('SystmOne Client Integration over HTTP (POST /systmone/{ODS}/client-int
     expect(findAll(record.xml, 'Line').map((line) => line.text)).toContain('Reviewed by partner app');
   });
 
+  it('files concurrent UpdatePatientRecord calls for one patient with distinct ids, none lost', async () => {
+    const patient = archetype('dissent', ods);
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        call(
+          'UpdatePatientRecord',
+          `${identity(patient)}<Event><ClinicalCode><Code Code="271649006" Scheme="SNOMED" Term="Systolic blood pressure"/><Value Units="mm[Hg]">${120 + i}</Value></ClinicalCode></Event>`,
+        ),
+      ),
+    );
+    const ids = replies.flatMap((reply) => findAll(reply.xml, 'EntryUID').map((e) => e.text));
+    expect(new Set(ids).size).toBe(6);
+    const written = await gpsim.engine.store.records.entries(
+      gpsim.engine.population.byNhsNumber(patient)?.patient.ordinal as number,
+    );
+    expect(written.filter((entry) => ids.includes(entry.id))).toHaveLength(6);
+  });
+
   it('refuses UpdatePatientRecord from a non-clinical desktop user with UserNotAuthorised', async () => {
     const receptionist = manifest.users.find((user) => user.ods === ods && user.role === 'receptionist');
     expect(receptionist).toBeDefined();

@@ -54,6 +54,18 @@ describe('SystmOne Client Integration TCP listener', () => {
     expect(find(xml, 'Response', 'Patients', 'Patient', 'Identity', 'NHSNumber')?.text).toBe(nhsNumber);
   });
 
+  it('answers two bare documents sent back to back on one connection, in order', async () => {
+    const first = randomUUID();
+    const second = randomUUID();
+    const received = await tcpExchange(
+      port,
+      [`${searchRequest(first)}\n${searchRequest(second)}`],
+      (bytes) => (bytes.toString('utf8').match(/<\/ClientIntegrationResponse>/g) ?? []).length === 2,
+    );
+    const uids = [...received.toString('utf8').matchAll(/<RequestUID>([^<]+)<\/RequestUID>/g)].map((m) => m[1]);
+    expect(uids).toEqual([first, second]);
+  });
+
   it('ends a request at a pause when the document never closes, and answers MalformedXML', async () => {
     const received = await tcpExchange(port, ['<ClientIntegrationRequest><RequestUID>x'], responseComplete);
     expect(errorCode(parseXml(received))).toBe('MalformedXML');

@@ -17,7 +17,8 @@ import { defaultXmlLimits } from '../shared/xml';
  * chosen per request by its first byte:
  *
  * - read-until-idle (first byte is anything but 0x00, e.g. "<"): the request ends when the
- *   document's root element closes, or when the client pauses for `idleMs`; the reply is the bare
+ *   document's root element closes (`</ClientIntegrationRequest>`), or when the client pauses for
+ *   `idleMs`; the reply is the bare
  *   XML document.
  * - length-prefixed (first byte 0x00): a 4-byte big-endian byte length, then the document; the
  *   reply carries the same prefix. A length below 16 MiB always starts with 0x00, and XML never does.
@@ -34,7 +35,13 @@ export interface TcpListenerOptions {
 
 export const defaultTcpListenerOptions: TcpListenerOptions = { idleMs: 250, connectionIdleMs: 120_000 };
 
-const END_OF_REQUEST = /<\/ClientIntegrationRequest\s*>\s*$/;
+const CLOSING_TAG = Buffer.from('</ClientIntegrationRequest>');
+
+function skipWhitespace(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length && [0x20, 0x09, 0x0a, 0x0d].includes(bytes[start] as number)) start++;
+  return bytes.subarray(start);
+}
 const MAX_BYTES = defaultXmlLimits.maxBytes;
 
 export interface SystmOneTcpServer {
@@ -69,6 +76,8 @@ function serveConnection(engine: Engine, dispatcher: Dispatcher, socket: Socket,
   let idleTimer: NodeJS.Timeout | undefined;
   let queue: Promise<void> = Promise.resolve();
   let closing = false;
+  /** How much of `buffer` has been searched for the closing tag. */
+  let scanned = 0;
   socket.setTimeout(options.connectionIdleMs, () => socket.destroy());
   socket.on('error', () => socket.destroy());
   socket.on('close', () => clearTimeout(idleTimer));
@@ -95,12 +104,21 @@ function serveConnection(engine: Engine, dispatcher: Dispatcher, socket: Socket,
         continue;
       }
       if (buffer.length > MAX_BYTES) return tooLarge(false);
-      // Only the tail can hold the closing tag; looking there keeps many small reads linear.
-      const tail = buffer.subarray(Math.max(0, buffer.length - 64)).toString('utf8');
-      if (!idle && !END_OF_REQUEST.test(tail)) return;
-      submit(buffer, false);
-      buffer = Buffer.alloc(0);
-      return;
+      // Look for the closing tag only in bytes not searched before, so many small reads stay linear.
+      const at = buffer.indexOf(CLOSING_TAG, Math.max(0, scanned - CLOSING_TAG.length));
+      if (at === -1) {
+        scanned = buffer.length;
+        if (!idle) return;
+        submit(buffer, false);
+        buffer = Buffer.alloc(0);
+        scanned = 0;
+        return;
+      }
+      const end = at + CLOSING_TAG.length;
+      submit(buffer.subarray(0, end), false);
+      // What follows the document (a newline, or the next request sent without a pause) stays.
+      buffer = skipWhitespace(buffer.subarray(end));
+      scanned = 0;
     }
   };
 
