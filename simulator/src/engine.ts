@@ -5,6 +5,7 @@ import type { AuditEvent } from './domain/audit';
 import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
 import { PatientRecords } from './domain/patient-records';
+import { IdempotentReplies } from './domain/idempotent-replies';
 import { PracticeSettingsService } from './domain/practice-settings';
 import { RecordWriter } from './domain/record-writes';
 import { SpineStatus } from './domain/spine';
@@ -45,6 +46,8 @@ export class Engine {
   readonly records: PatientRecords;
   /** Partner write-back (SystmOne UpdatePatientRecord, EMIS FileRecord). */
   readonly recordWriter: RecordWriter;
+  /** First-result-wins replies for retried partner writes. */
+  readonly idempotentReplies: IdempotentReplies;
   readonly practiceSettings: PracticeSettingsService;
   readonly tasks: TaskService;
   readonly spine = new SpineStatus();
@@ -65,6 +68,7 @@ export class Engine {
     this.logger = options.logger;
     this.version = options.version;
     this.records = new PatientRecords(() => this.population, this.store.records);
+    this.idempotentReplies = new IdempotentReplies(this.store.settings);
     this.recordWriter = new RecordWriter(this.store.records, this.clock, () => this.population.estate.ids);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());

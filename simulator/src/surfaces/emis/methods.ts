@@ -249,12 +249,7 @@ export async function callMethod(engine: Engine, name: EmisFunction, request: Si
   request.annotations.clientId = current.partner.name;
   request.annotations.ods = current.practice.ods;
   const idempotencyKey = body.IdempotencyKey ?? request.headers['idempotency-key'];
-  const replayKey = idempotencyKey ? `emis-idempotency:${current.partner.name}:${name}:${idempotencyKey}` : undefined;
-  if (method.write && replayKey) {
-    const first = await engine.store.settings.get<MethodResult>(replayKey);
-    if (first) return first;
-  }
-  const result = await method.run(engine, current, body, request);
-  if (method.write && replayKey) await engine.store.settings.put(replayKey, result);
-  return result;
+  const replayKey = idempotencyKey ? `emis:${current.partner.name}:${name}:${idempotencyKey}` : undefined;
+  const run = () => method.run(engine, current, body, request);
+  return method.write && replayKey ? engine.idempotentReplies.once(replayKey, run) : run();
 }

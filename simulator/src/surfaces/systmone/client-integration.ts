@@ -67,23 +67,22 @@ export async function handleClientIntegration(
     annotations.ods = ods;
     if (echo.function) annotations.interaction = echo.function;
     const context = await authorise(engine, ods, username, document, echo, annotations);
-    const cacheKey = `systmone-request:${context.deviceId}:${context.requestUid}`;
     const fn = echo.function as SystmOneFunction;
-    if (WRITE_FUNCTIONS.has(fn)) {
-      const first = await engine.store.settings.get<string>(cacheKey);
-      if (first !== undefined) return { status: 200, body: first };
-    }
-    const response = await systmOneFunctionHandlers[fn](context);
-    const xml = `<?xml version="1.0" encoding="utf-8"?>${
-      el(
-        'ClientIntegrationResponse',
-        null,
-        echoElements(echo),
-        el('ResponseUID', null, responseUid),
-        el('Response', null, response),
-      ).xml
-    }`;
-    if (WRITE_FUNCTIONS.has(fn)) await engine.store.settings.put(cacheKey, xml);
+    const run = async () => {
+      const response = await systmOneFunctionHandlers[fn](context);
+      return `<?xml version="1.0" encoding="utf-8"?>${
+        el(
+          'ClientIntegrationResponse',
+          null,
+          echoElements(echo),
+          el('ResponseUID', null, responseUid),
+          el('Response', null, response),
+        ).xml
+      }`;
+    };
+    const xml = WRITE_FUNCTIONS.has(fn)
+      ? await engine.idempotentReplies.once(`systmone:${context.deviceId}:${context.requestUid}`, run)
+      : await run();
     return { status: 200, body: xml };
   } catch (error) {
     if (!isSimError(error)) throw error;
