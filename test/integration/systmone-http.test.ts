@@ -252,6 +252,12 @@ describe('SystmOne Client Integration over HTTP (POST /systmone/{ODS}/client-int
   describe('enablement matrix (practice configuration, go-live guide)', () => {
     it('refuses gpsim-unpaired until the practice authorises it, then allows it', async () => {
       expect(errorCode((await call('GetCurrentSelection', '', unpaired)).xml)).toBe('FunctionNotEnabled');
+      const audit = (await (await fetch(`${gpsim.url}/__sim/audit?surface=systmone`)).json()) as {
+        events: { clientId?: string; outcome: string; reason?: string }[];
+      };
+      expect(audit.events).toContainEqual(
+        expect.objectContaining({ clientId: 'gpsim-unpaired', outcome: 'refused', reason: 'FunctionNotEnabled' }),
+      );
       await fetch(`${gpsim.url}/__sim/practices/${ods}`, {
         method: 'PATCH',
         body: JSON.stringify({ partners: { 'gpsim-unpaired': { enabled: true } } }),

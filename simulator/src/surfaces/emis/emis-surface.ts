@@ -1,4 +1,5 @@
 import { emis } from '@gpsim/contracts';
+import { isSimError } from '../../domain/errors';
 import type { EmisFunction } from '../../domain/partners';
 import { emisFunctions } from '../../domain/partners';
 import type { Engine } from '../../engine';
@@ -54,8 +55,24 @@ export function createEmisSurface(engine: Engine): Surface {
             );
           }
           request.annotations.interaction = name;
-          const result = await callMethod(engine, name as EmisFunction, request);
-          return emisResponse(request, 200, name, { Outcome: 'Success', Result: result });
+          try {
+            const result = await callMethod(engine, name as EmisFunction, request);
+            return emisResponse(request, 200, name, { Outcome: 'Success', Result: result });
+          } catch (error) {
+            // A refusal of a known partner is audited too (the call never reached a patient-level audit).
+            if (isSimError(error) && request.annotations.clientId !== undefined) {
+              await engine.audit({
+                surface: 'emis',
+                action: `call:${name}`,
+                clientId: request.annotations.clientId,
+                ...(request.annotations.ods !== undefined ? { organisation: request.annotations.ods } : {}),
+                reason: error.message,
+                traceId: request.traceId,
+                outcome: 'refused',
+              });
+            }
+            throw error;
+          }
         },
       },
     ],

@@ -11,7 +11,7 @@ import { readBody } from './emis-codec';
 import { emisError } from './emis-errors';
 import { matchedPatient, medicalRecord } from './medical-record-mapper';
 import type { EmisSession } from './sessions';
-import { session } from './sessions';
+import { assertActivated, session } from './sessions';
 
 const MAX_MATCHES = 50;
 const sexes = { M: 'male', F: 'female', I: 'other', U: 'unknown' } as const;
@@ -245,9 +245,11 @@ export const emisMethods: Record<EmisFunction, Method<z.ZodType>> = {
 export async function callMethod(engine: Engine, name: EmisFunction, request: SimRequest): Promise<MethodResult> {
   const method = emisMethods[name];
   const body = readBody(request, name, method.schema) as { SessionId: string; IdempotencyKey?: string };
-  const current = await session(engine, body.SessionId, name);
+  const current = await session(engine, body.SessionId);
   request.annotations.clientId = current.partner.name;
   request.annotations.ods = current.practice.ods;
+  // Checked on every call: a practice may deactivate a partner or a feature mid-session.
+  await assertActivated(engine, current.practice, current.partner.name, name);
   const idempotencyKey = body.IdempotencyKey ?? request.headers['idempotency-key'];
   const replayKey = idempotencyKey ? `emis:${current.partner.name}:${name}:${idempotencyKey}` : undefined;
   const run = () => method.run(engine, current, body, request);

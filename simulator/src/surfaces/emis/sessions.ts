@@ -111,7 +111,8 @@ export async function assertActivated(
   }
 }
 
-export async function session(engine: Engine, id: string, feature: EmisFunction): Promise<EmisSession> {
+/** The live session a SessionId names; activation is checked separately, per call. */
+export async function session(engine: Engine, id: string): Promise<EmisSession> {
   const stored = await engine.store.settings.get<StoredSession>(key(id));
   const partner = partnerCredentials(engine.population.estate.spec.seed).find(
     (candidate) => candidate.name === stored?.partner,
@@ -134,6 +135,5 @@ export async function session(engine: Engine, id: string, feature: EmisFunction)
       'SessionId',
     );
   }
-  await assertActivated(engine, practice, partner.name, feature);
   return { id, partner, practice, user, expiresAt: stored.expiresAt };
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { SimError } from '../../domain/errors';
 import { isSimError } from '../../domain/errors';
 import type { Practice, StaffUser } from '../../domain/estate';
 import type { PartnerCredentials, SystmOneFunction } from '../../domain/partners';
@@ -9,7 +8,7 @@ import type { RequestAnnotations } from '../../transport/types';
 import { desktopUser } from './desktops';
 import { systmOneFunctionHandlers } from './functions';
 import type { EchoFields } from './systmone-errors';
-import { echoElements, errorDocument, httpStatusOf, systmOneError } from './systmone-errors';
+import { echoElements, errorCodeOf, errorDocument, httpStatusOf, systmOneError } from './systmone-errors';
 import type { XmlElement } from '../shared/xml';
 import { child, childText, el, parseXml } from '../shared/xml';
 
@@ -86,7 +85,20 @@ export async function handleClientIntegration(
     return { status: 200, body: xml };
   } catch (error) {
     if (!isSimError(error)) throw error;
-    return { status: httpStatusOf(error), body: errorDocument(error as SimError, echo, responseUid) };
+    // A refusal of a known partner is audited too (the call never reached a patient-level audit).
+    if (annotations.clientId !== undefined) {
+      await engine.audit({
+        surface: 'systmone',
+        action: `call:${echo.function ?? 'unknown'}`,
+        clientId: annotations.clientId,
+        organisation: ods,
+        ...(username !== undefined ? { user: username } : {}),
+        reason: errorCodeOf(error),
+        ...(echo.requestUid !== undefined ? { traceId: echo.requestUid } : {}),
+        outcome: 'refused',
+      });
+    }
+    return { status: httpStatusOf(error), body: errorDocument(error, echo, responseUid) };
   }
 }
 
