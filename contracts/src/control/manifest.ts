@@ -53,6 +53,7 @@ export const ManifestUser = z.object({
 
 export const ManifestPartner = z.object({
   name: z.string(),
+  description: z.string(),
   apiKey: z.string().describe('SystmOne Client Integration APIKey (fictitious, derived from the seed).'),
   deviceId: z.string().describe('SystmOne Client Integration DeviceID registered for this partner.'),
   clientId: z.string(),

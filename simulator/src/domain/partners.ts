@@ -43,6 +43,7 @@ export const partnerDefinitions: readonly PartnerDefinition[] = [
 
 export interface PartnerCredentials {
   name: string;
+  description: string;
   apiKey: string;
   deviceId: string;
   clientId: string;
@@ -56,6 +57,7 @@ function derive(seed: string, name: string, purpose: string, length: number): st
 export function partnerCredentials(seed: string): PartnerCredentials[] {
   return partnerDefinitions.map((partner) => ({
     name: partner.name,
+    description: partner.description,
     apiKey: derive(seed, partner.name, 'api-key', 32),
     // SystmOne device ids in the public example are 16 hex digits.
     deviceId: derive(seed, partner.name, 'device', 16),
