@@ -1,1 +1,3 @@
 export * as control from './control';
+export * as emis from './emis';
+export * as systmone from './systmone';

@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
+import { createEmisSurface } from './surfaces/emis/emis-surface';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
 import { createMeshSurface } from './surfaces/mesh/mesh-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
+import { createSystmOneSurface } from './surfaces/systmone/systmone-surface';
 import { Dispatcher } from './transport/dispatcher';
 import { createRequestListener } from './transport/node-http-adapter';
 import type { Surface } from './transport/types';
@@ -24,6 +26,9 @@ export function createApp(engine: Engine): GpsimApp {
     createFhirR4Surface(engine),
     createPdsSurface(engine),
     createMeshSurface(engine),
+
+    createSystmOneSurface(engine),
+    createEmisSurface(engine),
   ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));

@@ -94,7 +94,9 @@ export function buildProgram(): Command {
       .option('--url <url>', 'read it from the gpsim running at this URL'),
   ).action(async (flags: FlagValues & { url?: string }) => {
     const { url, ...rest } = flags;
-    const manifest = url ? await callRunning(url, '/__sim/fixtures') : buildManifest(offlineEngine(optionsFrom(rest)));
+    const manifest = url
+      ? await callRunning(url, '/__sim/fixtures')
+      : await buildManifest(offlineEngine(optionsFrom(rest)));
     process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
   });
 

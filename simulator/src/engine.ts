@@ -6,7 +6,9 @@ import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
 import { MeshService } from './domain/mesh/mesh-service';
 import { PatientRecords } from './domain/patient-records';
+import { IdempotentReplies } from './domain/idempotent-replies';
 import { PracticeSettingsService } from './domain/practice-settings';
+import { RecordWriter } from './domain/record-writes';
 import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
 import { WebhookService } from './domain/webhooks';
@@ -47,6 +49,10 @@ export class Engine {
   readonly journal: Journal;
   readonly logger: Logger;
   readonly records: PatientRecords;
+  /** Partner write-back (SystmOne UpdatePatientRecord, EMIS FileRecord). */
+  readonly recordWriter: RecordWriter;
+  /** First-result-wins replies for retried partner writes. */
+  readonly idempotentReplies: IdempotentReplies;
   readonly practiceSettings: PracticeSettingsService;
   readonly tasks: TaskService;
   readonly mesh: MeshService;
@@ -58,6 +64,8 @@ export class Engine {
   readonly startedAt = Date.now();
   /** Public base URLs of the nodes; set once the listeners know their ports. */
   nodes: NodeAddress[] = [];
+  /** The SystmOne Client Integration TCP port once it listens. */
+  systmOneTcpPort: number | undefined;
   private readonly populationOptions: { patientCacheSize: number; recordCacheSize: number };
 
   constructor(options: EngineOptions) {
@@ -69,6 +77,8 @@ export class Engine {
     this.logger = options.logger;
     this.version = options.version;
     this.records = new PatientRecords(() => this.population, this.store.records);
+    this.idempotentReplies = new IdempotentReplies(this.store.settings);
+    this.recordWriter = new RecordWriter(this.store.records, this.clock, () => this.population.estate.ids);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
     this.mesh = new MeshService(() => this.population, this.store.mesh, this.clock, this.tasks, this.store.records);

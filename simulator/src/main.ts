@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
@@ -10,6 +10,8 @@ import type { GpsimApp } from './app';
 import type { GpsimOptions } from './config/options';
 import { Engine } from './engine';
 import { openStore } from './store/open-store';
+import type { SystmOneTcpServer } from './surfaces/systmone/tcp-listener';
+import { createSystmOneTcpServer } from './surfaces/systmone/tcp-listener';
 
 export interface RunningGpsim {
   app: GpsimApp;
@@ -18,6 +20,8 @@ export interface RunningGpsim {
   url: string;
   /** Public URL of the backup node (s12), when it runs. */
   backupUrl: string | undefined;
+  /** The SystmOne Client Integration TCP port, when it listens. */
+  tcpPort: number | undefined;
   /** Stops accepting requests, lets in-flight ones finish, closes the store. */
   close(): Promise<void>;
 }
@@ -60,7 +64,12 @@ export async function startGpsim(
   await engine.load();
   const app = createApp(engine);
   const servers: Server[] = [];
+  let tcp: SystmOneTcpServer | undefined;
   try {
+    if (options.tcpPort !== null) {
+      tcp = createSystmOneTcpServer(engine, app.dispatcher);
+      await listenTcp(tcp.server, options.host, options.tcpPort);
+    }
     const primary = await listen(createServer(app.listener('s11')), options.host, options.port);
     servers.push(primary);
     const backup =
@@ -69,8 +78,10 @@ export async function startGpsim(
         : await listen(createServer(app.listener('s12')), options.host, options.backupPort);
     if (backup) servers.push(backup);
     engine.nodes = [{ name: 's11', url: publicUrl(options, primary) }];
+    if (tcp) engine.systmOneTcpPort = (tcp.server.address() as AddressInfo).port;
     if (backup) engine.nodes.push({ name: 's12', url: publicUrl(options, backup, options.port) });
   } catch (error) {
+    await tcp?.close();
     await Promise.all(servers.map((server) => closeServer(server)));
     await store.close();
     throw error;
@@ -79,6 +90,7 @@ export async function startGpsim(
   logger.info(
     {
       nodes: engine.nodes,
+      systmOneTcpPort: engine.systmOneTcpPort ?? null,
       seed: estate.spec.seed,
       practices: estate.practices.length,
       patients: estate.totalPatients,
@@ -91,7 +103,9 @@ export async function startGpsim(
     engine,
     url: engine.nodes[0]?.url as string,
     backupUrl: engine.nodes[1]?.url,
+    tcpPort: engine.systmOneTcpPort,
     close: async () => {
+      await tcp?.close();
       await Promise.all(servers.map((server) => closeServer(server)));
       await store.close();
     },
@@ -115,6 +129,26 @@ function listen(server: Server, host: string, port: number): Promise<Server> {
     server.listen(port, host, () => {
       server.off('error', onError);
       resolvePromise(server);
+    });
+  });
+}
+
+function listenTcp(server: NetServer, host: string, port: number): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `SystmOne TCP port ${port} on ${host} is already in use; choose another with --tcp-port (or "none").`,
+            )
+          : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      server.on('error', () => undefined);
+      resolvePromise();
     });
   });
 }

@@ -104,13 +104,25 @@ describe('gpsim command line', () => {
       `${port}`,
       '--backup-port',
       'none',
+      '--tcp-port',
+      'none',
       '--store',
       'memory',
       '--patients-per-practice',
       '100',
     ]);
     try {
-      const second = await runCli(['start', '--port', `${port}`, '--backup-port', 'none', '--store', 'memory']);
+      const second = await runCli([
+        'start',
+        '--port',
+        `${port}`,
+        '--backup-port',
+        'none',
+        '--tcp-port',
+        'none',
+        '--store',
+        'memory',
+      ]);
       expect(second.code).toBe(2);
       expect(second.stderr).toMatch(/already in use/);
       expect(second.stderr).not.toMatch(/\n\s+at /);

@@ -7,3 +7,5 @@ export * from './journal';
 export * from './practices';
 export * from './tasks';
 export * from './subscriptions';
+
+export * from './systmone';

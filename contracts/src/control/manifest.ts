@@ -67,6 +67,16 @@ export const ManifestMesh = z.object({
   sharedSecret: z.string().describe('Environment shared secret: the key of the NHSMESH HMAC-SHA256.'),
 });
 
+export const ManifestPartner = z.object({
+  name: z.string(),
+  description: z.string(),
+  apiKey: z.string().describe('SystmOne Client Integration APIKey (fictitious, derived from the seed).'),
+  deviceId: z.string().describe('SystmOne Client Integration DeviceID registered for this partner.'),
+  clientId: z.string(),
+  clientSecret: z.string(),
+  enabledAt: z.array(z.string()).describe('ODS codes of the practices that have authorised this partner.'),
+});
+
 export const Manifest = z.object({
   seed: z.string(),
   populationDate: z.string().describe('The date computed records run up to.'),
@@ -75,6 +85,13 @@ export const Manifest = z.object({
     control: z.url(),
     fhirR4: z.url(),
     pds: z.url(),
+    systmOne: z.url().describe('SystmOne Client Integration over HTTP: POST {systmOne}/{ODS}/client-integration.'),
+    systmOneTcpPort: z
+      .number()
+      .int()
+      .nullable()
+      .describe('SystmOne Client Integration TCP port on the same host; null when the listener is off.'),
+    emis: z.url().describe('EMIS partner API: POST {emis}/{Method}.'),
   }),
   practices: z.array(ManifestPractice),
   archetypes: z.array(ManifestArchetype),
@@ -82,5 +99,7 @@ export const Manifest = z.object({
   consumers: z.array(z.object({ asid: z.string(), name: z.string(), ods: z.string() })),
   mesh: ManifestMesh,
   mailboxes: z.array(ManifestMailbox),
+
+  partners: z.array(ManifestPartner),
 });
 export type Manifest = z.infer<typeof Manifest>;

@@ -12,6 +12,8 @@ import { practiceRoutes } from './practice-routes';
 import { subscriptionRoutes } from './subscription-routes';
 import { taskRoutes } from './task-routes';
 
+import { systmOneRoutes } from './systmone-routes';
+
 /** HTTP status and machine code of each domain error on the control API. */
 const statusTable: Record<SimErrorCode, [number, string]> = {
   'invalid-request': [400, 'invalid_request'],
@@ -49,7 +51,7 @@ export function renderControlError(error: SimError): SimResponse {
 export function createControlSurface(engine: Engine): Surface {
   const routes: Route[] = [
     { method: 'GET', path: '/__sim/health', handler: (request) => health(engine, request) },
-    { method: 'GET', path: '/__sim/fixtures', handler: () => jsonResponse(200, buildManifest(engine)) },
+    { method: 'GET', path: '/__sim/fixtures', handler: async () => jsonResponse(200, await buildManifest(engine)) },
     { method: 'POST', path: '/__sim/reset', handler: (request) => reset(engine, request) },
     { method: 'GET', path: '/__sim/clock', handler: () => jsonResponse(200, clockState(engine)) },
     { method: 'POST', path: '/__sim/clock', handler: (request) => changeClock(engine, request) },
@@ -58,6 +60,8 @@ export function createControlSurface(engine: Engine): Surface {
     ...practiceRoutes(engine),
     ...taskRoutes(engine),
     ...subscriptionRoutes(engine),
+
+    ...systmOneRoutes(engine),
   ];
   return {
     name: 'control',

@@ -1,5 +1,6 @@
 import type { control } from '@gpsim/contracts';
 import { archetypeDescriptions, archetypeKeys } from '../domain/archetypes';
+import { partnerCredentials } from '../domain/partners';
 import type { Engine } from '../engine';
 
 /** The GP Connect service roots of a practice (routing segments as the specification suggests). */
@@ -9,10 +10,17 @@ export function serviceRoots(baseUrl: string, ods: string): control.Manifest['pr
 }
 
 /** GET /__sim/fixtures: everything a client or test needs to know about the estate. */
-export function buildManifest(engine: Engine): control.Manifest {
+export async function buildManifest(engine: Engine): Promise<control.Manifest> {
   const { population } = engine;
   const baseUrl = engine.baseUrl;
   const estate = population.estate;
+  const settings = await Promise.all(population.practices.map((practice) => engine.practiceSettings.get(practice)));
+  const partners = partnerCredentials(estate.spec.seed).map((partner) => ({
+    ...partner,
+    enabledAt: population.practices
+      .filter((_, index) => settings[index]?.partners[partner.name]?.enabled === true)
+      .map((practice) => practice.ods),
+  }));
   return {
     seed: estate.spec.seed,
     populationDate: estate.spec.populationDate,
@@ -21,6 +29,9 @@ export function buildManifest(engine: Engine): control.Manifest {
       control: `${baseUrl}/__sim`,
       fhirR4: `${baseUrl}/fhir/R4`,
       pds: `${baseUrl}/spine/pds/FHIR/R4`,
+      systmOne: `${baseUrl}/systmone`,
+      systmOneTcpPort: engine.systmOneTcpPort ?? null,
+      emis: `${baseUrl}/emis/partner-api`,
     },
     practices: population.practices.map((practice) => ({
       ods: practice.ods,
@@ -73,5 +84,7 @@ export function buildManifest(engine: Engine): control.Manifest {
       ...mailbox,
       workflows: { send: [...mailbox.workflows.send], receive: [...mailbox.workflows.receive] },
     })),
+
+    partners,
   };
 }

@@ -1,5 +1,6 @@
 import type { control } from '@gpsim/contracts';
 import type { Practice } from './estate';
+import { defaultPartnerSettings } from './partners';
 import type { SettingsRepository } from '../store/store';
 
 export type PracticeSettings = control.PracticeSettings;
@@ -31,7 +32,7 @@ export function defaultPracticeSettings(_practice: Practice): PracticeSettings {
         diary: true,
       },
     },
-    partners: {},
+    partners: defaultPartnerSettings(),
   };
 }
 

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * EMIS partner API requests (approximate, EMIS Open–style: the real schemas come with the pairing
+ * pack). The XML form and the JSON form carry the same PascalCase fields; an XML element that
+ * repeats becomes an array, a single one a value, so lists accept either.
+ */
+const text = (max: number) => z.string().trim().min(1).max(max);
+const listOf = <T extends z.ZodType>(item: T) =>
+  z
+    .union([z.array(item).max(200), item])
+    .transform((value) => (Array.isArray(value) ? value : [value]) as z.infer<T>[]);
+
+export const InitializeWithId = z.object({
+  ClientId: text(100),
+  ClientSecret: text(200),
+  OrganisationId: text(10).describe('The practice ODS code (gpsim uses it where EMIS uses the CDB number).'),
+  UserName: text(64).optional(),
+});
+export type InitializeWithId = z.infer<typeof InitializeWithId>;
+
+const Session = { SessionId: text(100) };
+const PatientRef = {
+  PatientId: text(64).optional(),
+  NhsNumber: z
+    .string()
+    .regex(/^\d{10}$/)
+    .optional(),
+};
+
+export const GetMatchedPatient = z.object({
+  ...Session,
+  NhsNumber: z
+    .string()
+    .regex(/^\d{10}$/)
+    .optional(),
+  Surname: text(100).optional(),
+  DateOfBirth: z.iso.date().optional(),
+  Sex: z.enum(['M', 'F', 'I', 'U']).optional(),
+  Postcode: text(10).optional(),
+});
+
+export const GetMedicalRecord = z.object({ ...Session, ...PatientRef });
+
+export const FileRecordEntry = z.object({
+  Code: z.string().regex(/^\d{6,18}$/, 'a SNOMED CT concept id'),
+  Term: text(500),
+  Type: z.enum(['Problem', 'Value']),
+  Significance: z.enum(['Major', 'Minor']).optional(),
+  Value: z.coerce.number().optional(),
+  Unit: z.string().max(30).optional(),
+});
+
+export const FileRecord = z.object({
+  ...Session,
+  ...PatientRef,
+  IdempotencyKey: text(100).optional(),
+  Consultation: z.object({
+    Date: z.string().max(40).optional(),
+    Type: z.enum(['Surgery', 'Telephone', 'HomeVisit', 'Video']).optional(),
+    Narrative: z.object({ Line: listOf(z.string().max(2000)) }).optional(),
+    Entries: z.object({ Entry: listOf(FileRecordEntry) }).optional(),
+  }),
+});
+
+export const GetFileStatus = z.object({ ...Session, FileRecordId: text(64) });
+
+export const CreateTask = z.object({
+  ...Session,
+  ...PatientRef,
+  IdempotencyKey: text(100).optional(),
+  Title: text(500),
+  Urgent: z.enum(['true', 'false']).optional(),
+  Group: text(100).optional(),
+});

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The partner products gpsim knows (the IM1 "pairing": an API key and device registration per
+ * product, then authorisation per practice, as the go-live guide's practice configuration step).
+ * Credentials are fictitious and derived from the seed, so they are stable for a seed and never real.
+ */
+export const systmOneFunctions = [
+  'GetCurrentSelection',
+  'PatientSearch',
+  'GetPatientRecord',
+  'UpdatePatientRecord',
+  'LaunchFunctionality',
+  'CreateTask',
+] as const;
+export type SystmOneFunction = (typeof systmOneFunctions)[number];
+
+/** EMIS partner API features a practice activates per partner (EMAS Manager, approximate). */
+export const emisFunctions = [
+  'GetMatchedPatient',
+  'GetMedicalRecord',
+  'FileRecord',
+  'GetFileStatus',
+  'CreateTask',
+] as const;
+export type EmisFunction = (typeof emisFunctions)[number];
+
+export interface PartnerDefinition {
+  name: string;
+  description: string;
+  /** Whether every practice authorises it by default. */
+  enabledByDefault: boolean;
+}
+
+export const partnerDefinitions: readonly PartnerDefinition[] = [
+  {
+    name: 'gpsim-demo',
+    description: 'Enabled with every function at every practice, so a first call succeeds.',
+    enabledByDefault: true,
+  },
+  { name: 'gpsim-unpaired', description: 'Enabled nowhere: rehearse refusals.', enabledByDefault: false },
+];
+
+export interface PartnerCredentials {
+  name: string;
+  description: string;
+  apiKey: string;
+  deviceId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+function derive(seed: string, name: string, purpose: string, length: number): string {
+  return createHash('sha256').update(`gpsim-partner:${seed}:${name}:${purpose}`).digest('hex').slice(0, length);
+}
+
+export function partnerCredentials(seed: string): PartnerCredentials[] {
+  return partnerDefinitions.map((partner) => ({
+    name: partner.name,
+    description: partner.description,
+    apiKey: derive(seed, partner.name, 'api-key', 32),
+    // SystmOne device ids in the public example are 16 hex digits.
+    deviceId: derive(seed, partner.name, 'device', 16),
+    clientId: `${partner.name}-client`,
+    clientSecret: derive(seed, partner.name, 'client-secret', 40),
+  }));
+}
+
+/** The practice switches each partner starts with: every function of both APIs on, authorised per the catalogue. */
+export function defaultPartnerSettings(): Record<string, { enabled: boolean; functions: Record<string, boolean> }> {
+  return Object.fromEntries(
+    partnerDefinitions.map((partner) => [
+      partner.name,
+      {
+        enabled: partner.enabledByDefault,
+        functions: Object.fromEntries([...systmOneFunctions, ...emisFunctions].map((name) => [name, true])),
+      },
+    ]),
+  );
+}
