@@ -27,6 +27,7 @@ const benches = {
   'cold-start': () => coldStart(),
   'rss-100k-patients': () => rss100k(),
   'fhir-r4-patient-read': () => runScript('fhir-r4-patient-read.mjs'),
+  'mesh-throughput': () => runScript('mesh-throughput.mjs'),
   'systmone-record-read': () => runScript('systmone-record-read.mjs'),
 };
 
