@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
+import { faultMiddleware } from './faults/fault-middleware';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { Dispatcher } from './transport/dispatcher';
@@ -13,6 +15,8 @@ export interface GpsimApp {
   dispatcher: Dispatcher;
   /** A node:http request listener for one simulated node (s11, s12). */
   listener(node: string): (request: IncomingMessage, response: ServerResponse) => void;
+  /** Ends what faults hold open (hung sockets, pending delays) so shutdown does not wait for them. */
+  releaseFaults(): void;
 }
 
 /** Builds every surface over one engine and one request pipeline. Never listens. */
@@ -21,9 +25,16 @@ export function createApp(engine: Engine): GpsimApp {
   const surfaces: Surface[] = [control, createFhirR4Surface(engine), createPdsSurface(engine)];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));
+  dispatcher.use(faultMiddleware(engine.faults, engine.clock));
+  const hungSockets = new Set<Socket>();
   return {
     engine,
     dispatcher,
-    listener: (node) => createRequestListener(dispatcher, { node, logger: engine.logger }),
+    listener: (node) => createRequestListener(dispatcher, { node, logger: engine.logger, hungSockets }),
+    releaseFaults: () => {
+      engine.faults.shutdown();
+      for (const socket of hungSockets) socket.destroy();
+      hungSockets.clear();
+    },
   };
 }

@@ -8,6 +8,7 @@ import { PatientRecords } from './domain/patient-records';
 import { PracticeSettingsService } from './domain/practice-settings';
 import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
+import { FaultEngine } from './faults/fault-engine';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
 import type { Store } from './store/store';
@@ -45,6 +46,8 @@ export class Engine {
   readonly practiceSettings: PracticeSettingsService;
   readonly tasks: TaskService;
   readonly spine = new SpineStatus();
+  /** Fault rules (in the store) and their per-request decisions. */
+  readonly faults: FaultEngine;
   readonly version: string;
   readonly startedAt = Date.now();
   /** Public base URLs of the nodes; set once the listeners know their ports. */
@@ -62,12 +65,15 @@ export class Engine {
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
+    this.faults = new FaultEngine(this.store.faults, this.clock, this.spine, () => this.nodes.map((node) => node.name));
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */
   async load(): Promise<void> {
     const clock = await this.store.settings.get<ClockState>(CLOCK_SETTING);
     if (clock) this.clock.setState(clock);
+    await this.faults.load();
+    await this.faults.tick(this.clock.now());
   }
 
   async saveClock(): Promise<void> {
@@ -78,6 +84,9 @@ export class Engine {
   async reset(seed?: string): Promise<void> {
     await this.store.reset();
     this.clock.reset();
+    // The store dropped every fault rule; the registry (and a Spine they had taken down) follow.
+    await this.faults.load();
+    await this.faults.tick(this.clock.now());
     const spec = this.population.estate.spec;
     this.population = new Population(seed === undefined ? spec : { ...spec, seed }, this.populationOptions);
   }

@@ -8,6 +8,7 @@ import type { Route, SimRequest, SimResponse, Surface, SurfaceName } from '../tr
 import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
+import { faultRoutes } from './fault-routes';
 import { practiceRoutes } from './practice-routes';
 
 /** HTTP status and machine code of each domain error on the control API. */
@@ -38,9 +39,13 @@ const statusTable: Record<SimErrorCode, [number, string]> = {
 
 export function renderControlError(error: SimError): SimResponse {
   const [status, code] = statusTable[error.code];
-  return jsonResponse(status, {
-    error: { code, message: error.message, ...(error.field ? { field: error.field } : {}) },
-  } satisfies control.ControlError);
+  return jsonResponse(
+    error.status ?? status,
+    {
+      error: { code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+    } satisfies control.ControlError,
+    error.headers,
+  );
 }
 
 /** The control API under /__sim: how tests and people learn and steer the estate. */
@@ -54,6 +59,7 @@ export function createControlSurface(engine: Engine): Surface {
     { method: 'GET', path: '/__sim/journal', handler: (request) => journal(engine, request) },
     { method: 'GET', path: '/__sim/audit', handler: (request) => audit(engine, request) },
     ...practiceRoutes(engine),
+    ...faultRoutes(engine),
   ];
   return {
     name: 'control',

@@ -1,6 +1,7 @@
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../domain/audit';
 import type { RecordEntry } from '../domain/clinical-record';
 import type { Task, TaskStatus } from '../domain/tasks';
+import type { FaultRule, StoredFaultRule } from '../faults/fault-rule';
 
 /**
  * Persistence of what changes, one repository per feature: settings, written record entries, the
@@ -17,6 +18,7 @@ export interface Store {
   readonly records: RecordRepository;
   readonly audit: AuditRepository;
   readonly tasks: TaskRepository;
+  readonly faults: FaultRepository;
   close(): Promise<void>;
   /** Drops every change, back to the seed state. The audit trail is kept: it is append-only. */
   reset(): Promise<void>;
@@ -54,4 +56,15 @@ export interface TaskRepository {
   /** Replaces a task if it is still at `previousVersion`; false when someone changed it first. */
   replace(task: Task, previousVersion: number): Promise<boolean>;
   list(query: TaskQuery): Promise<Task[]>;
+}
+
+/** Fault rules, oldest first; a reset clears them. */
+export interface FaultRepository {
+  insert(rule: FaultRule): Promise<void>;
+  list(): Promise<StoredFaultRule[]>;
+  delete(id: string): Promise<boolean>;
+  deleteByScenario(scenario: string): Promise<number>;
+  clear(): Promise<number>;
+  /** Adds to a rule's counters (requests matched, requests faulted). */
+  count(id: string, matched: number, hits: number): Promise<void>;
 }

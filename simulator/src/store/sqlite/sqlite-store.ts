@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../store';
 import { SqliteAuditRepository, auditMigrations } from './audit-repository';
+import { SqliteFaultRepository, faultMigrations } from './fault-repository';
 import type { Migration } from './migrations';
 import { applyMigrations } from './migrations';
 import { SqliteRecordRepository, recordMigrations } from './record-repository';
@@ -15,6 +16,7 @@ const migrations: readonly Migration[] = [
   ...recordMigrations,
   ...auditMigrations,
   ...taskMigrations,
+  ...faultMigrations,
 ];
 
 /**
@@ -28,6 +30,7 @@ export class SqliteStore implements Store {
   readonly records: SqliteRecordRepository;
   readonly audit: SqliteAuditRepository;
   readonly tasks: SqliteTaskRepository;
+  readonly faults: SqliteFaultRepository;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -45,6 +48,7 @@ export class SqliteStore implements Store {
     this.records = new SqliteRecordRepository(this.db);
     this.audit = new SqliteAuditRepository(this.db);
     this.tasks = new SqliteTaskRepository(this.db);
+    this.faults = new SqliteFaultRepository(this.db);
   }
 
   async close(): Promise<void> {
