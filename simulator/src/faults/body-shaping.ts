@@ -28,12 +28,14 @@ export async function bodyBytes(body: ResponseBody | undefined): Promise<Buffer>
  */
 export function truncatedBody(bytes: Buffer, fraction: number): Readable {
   const cut = Math.floor(bytes.length * fraction);
+  let sent = false;
   return new Readable({
     read() {
+      if (sent) return;
+      sent = true;
       if (cut > 0) this.push(bytes.subarray(0, cut));
       // Defer the failure so the partial bytes are flushed before the socket is destroyed.
-      setTimeout(() => this.destroy(new Error('truncated by a fault rule')), 10);
-      this.read = () => undefined;
+      setTimeout(() => this.destroy(new Error('truncated by a fault rule')), 20);
     },
   });
 }
