@@ -65,7 +65,13 @@ export class Engine {
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
-    this.faults = new FaultEngine(this.store.faults, this.clock, this.spine, () => this.nodes.map((node) => node.name));
+    this.faults = new FaultEngine(
+      this.store.faults,
+      this.clock,
+      this.spine,
+      () => this.nodes.map((node) => node.name),
+      (ods) => this.population.practice(ods)?.system,
+    );
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */

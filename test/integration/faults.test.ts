@@ -308,8 +308,9 @@ describe('fault rules (/__sim/faults)', () => {
     const statuses = await Promise.all(delayed);
     const elapsed = performance.now() - started;
     expect(statuses.every((status) => status === 200)).toBe(true);
-    expect(healthMs).toBeLessThan(500);
-    expect(elapsed).toBeLessThan(4000);
+    expect(healthMs).toBeLessThan(1000);
+    // Serialised delays would take 1,000 s; a loaded CI machine still finishes within a few seconds.
+    expect(elapsed).toBeLessThan(10_000);
   }, 20_000);
 });
 

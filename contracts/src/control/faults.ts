@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SurfaceName } from './common';
+import { GpSystem, SurfaceName } from './common';
 
 /** A duration: an ISO 8601 string (PT30S, PT5M) or a number of milliseconds. */
 export const FaultDuration = z.union([
@@ -26,6 +26,7 @@ export const FaultMatch = z
       .max(512)
       .optional()
       .describe('Path pattern: "*" matches within a segment, "**" across segments, e.g. /fhir/R4/Patient/*.'),
+    system: GpSystem.optional().describe('Only practices on this GP system (systmone, emis).'),
     interaction: z.string().min(1).max(256).optional().describe('Interaction ID (e.g. Ssp-InteractionID).'),
     clientId: z.string().min(1).max(256).optional().describe('Client id as the journal attributes it.'),
     node: z.string().min(1).max(16).optional().describe('Only requests arriving at this node (s11, s12).'),

@@ -6,3 +6,4 @@ export * from './reset';
 export * from './journal';
 export * from './practices';
 export * from './faults';
+export * from './scenarios';

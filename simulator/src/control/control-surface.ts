@@ -10,6 +10,7 @@ import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
 import { faultRoutes } from './fault-routes';
 import { practiceRoutes } from './practice-routes';
+import { scenarioRoutes } from './scenario-routes';
 
 /** HTTP status and machine code of each domain error on the control API. */
 const statusTable: Record<SimErrorCode, [number, string]> = {
@@ -60,6 +61,7 @@ export function createControlSurface(engine: Engine): Surface {
     { method: 'GET', path: '/__sim/audit', handler: (request) => audit(engine, request) },
     ...practiceRoutes(engine),
     ...faultRoutes(engine),
+    ...scenarioRoutes(engine),
   ];
   return {
     name: 'control',

@@ -7,7 +7,7 @@ import type { SpineStatus } from '../domain/spine';
 import type { FaultRepository } from '../store/store';
 import type { RoutedRequest } from '../transport/types';
 import type { FaultRule, StoredFaultRule } from './fault-rule';
-import type { RequestPredicate } from './fault-matcher';
+import type { RequestPredicate, SystemOf } from './fault-matcher';
 import { compileMatch, odsOf } from './fault-matcher';
 import type { FaultPlan, FaultStage } from './fault-plan';
 import {
@@ -64,6 +64,7 @@ export class FaultEngine {
     private readonly clock: SimClock,
     private readonly spine: SpineStatus,
     private readonly nodeNames: () => readonly string[],
+    private readonly systemOf: SystemOf,
   ) {}
 
   async load(): Promise<void> {
@@ -342,7 +343,7 @@ export class FaultEngine {
       return {
         stored: entry,
         stage: stageOf(entry.rule.fault.kind),
-        predicate: compileMatch(entry.rule.match),
+        predicate: compileMatch(entry.rule.match, this.systemOf),
         surfaces: surfaces === undefined ? undefined : new Set(typeof surfaces === 'string' ? [surfaces] : surfaces),
       };
     });

@@ -21,16 +21,20 @@ export function pathPattern(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-export function compileMatch(match: control.FaultMatch): RequestPredicate {
+/** The GP system of a practice, when the estate has it. */
+export type SystemOf = (ods: string) => string | undefined;
+
+export function compileMatch(match: control.FaultMatch, systemOf: SystemOf): RequestPredicate {
   const methods = list(match.method)?.map((method) => method.toUpperCase());
   const odsCodes = list(match.ods)?.map((ods) => ods.toUpperCase());
   const path = match.path === undefined ? undefined : pathPattern(match.path);
-  const { interaction, clientId, node } = match;
+  const { interaction, clientId, node, system } = match;
   return (request, ods) => {
     if (methods && !methods.includes(request.method)) return false;
     if (node !== undefined && request.node !== node) return false;
     if (odsCodes && (ods === undefined || !odsCodes.includes(ods.toUpperCase()))) return false;
     if (path && !path.test(request.path)) return false;
+    if (system !== undefined && (ods === undefined || systemOf(ods) !== system)) return false;
     if (interaction !== undefined && interactionOf(request) !== interaction) return false;
     if (clientId !== undefined && clientOf(request) !== clientId) return false;
     return true;
