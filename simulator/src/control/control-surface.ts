@@ -10,6 +10,7 @@ import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
 import { faultRoutes } from './fault-routes';
 import { practiceRoutes } from './practice-routes';
+import { reportRoutes } from './report-routes';
 import { scenarioRoutes } from './scenario-routes';
 
 /** HTTP status and machine code of each domain error on the control API. */
@@ -62,6 +63,7 @@ export function createControlSurface(engine: Engine): Surface {
     ...practiceRoutes(engine),
     ...faultRoutes(engine),
     ...scenarioRoutes(engine),
+    ...reportRoutes(engine),
   ];
   return {
     name: 'control',
