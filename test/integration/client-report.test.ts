@@ -61,6 +61,10 @@ describe('client-behaviour report (/__sim/report)', () => {
     expect(junit).toContain('<testsuite name="good-client" tests="4" failures="0">');
     expect(junit).toMatch(/<testsuite name="bad-client" tests="4" failures="[1-4]">/);
     expect(junit).toContain('retries came sooner than Retry-After');
+
+    const html = await fetch(`${gpsim.url}/__sim/report?format=html`);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(await html.text()).toContain('<td>bad-client</td>');
   });
 
   it('rejects an unknown format with 400 naming the parameter', async () => {

@@ -117,10 +117,50 @@ function percentiles(values: readonly number[]): { p50: number; p95: number; p99
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
+const escapeXml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The report as one HTML page, a row per client, for people. */
+export function toHtml(reports: readonly ClientReport[]): string {
+  const yesNo = (value: boolean | undefined): string => (value === undefined ? '–' : value ? 'yes' : 'no');
+  const rows = reports
+    .map((report) =>
+      [
+        report.clientId,
+        String(report.requests),
+        report.interactions.join(', '),
+        Object.entries(report.errors)
+          .map(([status, count]) => `${status}×${count}`)
+          .join(' '),
+        String(report.retries),
+        yesNo(report.backoff),
+        `${report.retryAfterHonoured} / ${report.retryAfterViolations}`,
+        report.retryStorm ? `yes (${report.peakFailingRps}/s)` : 'no',
+        `${report.latencyMs.p50} / ${report.latencyMs.p95} / ${report.latencyMs.p99}`,
+      ]
+        .map((cell) => `<td>${escapeXml(cell)}</td>`)
+        .join(''),
+    )
+    .map((cells) => `<tr>${cells}</tr>`)
+    .join('\n');
+  const head = [
+    'client',
+    'requests',
+    'interactions',
+    'errors met',
+    'retries',
+    'back-off',
+    'Retry-After honoured / ignored',
+    'retry storm',
+    'latency p50 / p95 / p99 (ms)',
+  ]
+    .map((cell) => `<th>${cell}</th>`)
+    .join('');
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>gpsim client behaviour</title></head><body>\n<h1>Client behaviour</h1>\n<table border="1">\n<tr>${head}</tr>\n${rows}\n</table>\n</body></html>\n`;
+}
+
 /** The report as JUnit XML: one suite per client, one case per checklist item, for CI dashboards. */
 export function toJunit(reports: readonly ClientReport[]): string {
-  const escape = (text: string) =>
-    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const suites = reports.map((report) => {
     const checks: [string, string | undefined, boolean][] = [
       [
@@ -153,14 +193,14 @@ export function toJunit(reports: readonly ClientReport[]): string {
       .map(([name, failure, skipped]) => {
         const body =
           failure !== undefined
-            ? `<failure message="${escape(failure)}"/>`
+            ? `<failure message="${escapeXml(failure)}"/>`
             : skipped
               ? '<skipped message="not observed"/>'
               : '';
-        return `    <testcase classname="${escape(report.clientId)}" name="${escape(name)}">${body}</testcase>`;
+        return `    <testcase classname="${escapeXml(report.clientId)}" name="${escapeXml(name)}">${body}</testcase>`;
       })
       .join('\n');
-    return `  <testsuite name="${escape(report.clientId)}" tests="${checks.length}" failures="${failures}">\n${cases}\n  </testsuite>`;
+    return `  <testsuite name="${escapeXml(report.clientId)}" tests="${checks.length}" failures="${failures}">\n${cases}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gpsim client behaviour">\n${suites.join('\n')}\n</testsuites>\n`;
 }
