@@ -64,6 +64,8 @@ export interface PaceOptions {
 /** Sends the body in chunks with pauses between them, on timers: no worker capacity is held. */
 export function pacedBody(body: ResponseBody, options: PaceOptions): Readable {
   const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
+  // Pauses shorter than a timer tick are owed and paid together, so fast links stay accurate.
+  let owedMs = 0;
   const pace = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       const pieces: Buffer[] = [];
@@ -76,10 +78,14 @@ export function pacedBody(body: ResponseBody, options: PaceOptions): Readable {
           return;
         }
         this.push(piece);
-        const pauseMs =
-          options.intervalMs ?? (options.bitsPerSecond ? (piece.length * 8 * 1000) / options.bitsPerSecond : 0);
-        if (pauseMs < 1) sendNext();
-        else setTimeout(sendNext, pauseMs);
+        owedMs += options.intervalMs ?? (options.bitsPerSecond ? (piece.length * 8 * 1000) / options.bitsPerSecond : 0);
+        if (owedMs < 1) {
+          sendNext();
+          return;
+        }
+        const pauseMs = owedMs;
+        owedMs = 0;
+        setTimeout(sendNext, pauseMs);
       };
       sendNext();
     },

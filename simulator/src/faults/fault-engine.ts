@@ -52,6 +52,8 @@ const MAX_RULES = 10_000;
  */
 export class FaultEngine {
   private rules: CompiledRule[] = [];
+  /** spine-down and node-down rules, kept apart so every request need not scan all rules. */
+  private stateRules: CompiledRule[] = [];
   /** Per surface, the rules that can match it, newest first; '*' for rules without a surface. */
   private index = new Map<string, CompiledRule[]>();
   private readonly windows = new Map<string, { window: number; count: number }>();
@@ -205,7 +207,7 @@ export class FaultEngine {
 
   /** Whether a node-down rule takes this node out now (the listener refuses its connections). */
   isNodeDown(node: string, now: number = this.clock.now()): boolean {
-    for (const { stored } of this.rules) {
+    for (const { stored } of this.stateRules) {
       const { fault } = stored.rule;
       if (fault.kind === 'node-down' && fault.node === node && isActive(stored.rule, now)) return true;
     }
@@ -327,7 +329,9 @@ export class FaultEngine {
   }
 
   private syncSpine(now: number): void {
-    const down = this.rules.some(({ stored }) => stored.rule.fault.kind === 'spine-down' && isActive(stored.rule, now));
+    const down = this.stateRules.some(
+      ({ stored }) => stored.rule.fault.kind === 'spine-down' && isActive(stored.rule, now),
+    );
     if (down) {
       this.spine.markUnavailable('a spine-down fault is active (DELETE /__sim/faults ends it)');
       this.spineMarked = true;
@@ -347,6 +351,7 @@ export class FaultEngine {
         surfaces: surfaces === undefined ? undefined : new Set(typeof surfaces === 'string' ? [surfaces] : surfaces),
       };
     });
+    this.stateRules = this.rules.filter((rule) => rule.stage === 'state');
     const newestFirst = [...this.rules].reverse();
     const index = new Map<string, CompiledRule[]>();
     index.set(
