@@ -162,6 +162,15 @@ describe('fault rules (/__sim/faults)', () => {
     expect(statuses).toEqual([200, 200, 500, 500]);
   });
 
+  it('after and hit counts survive other rules being added (counters are kept in the store)', async () => {
+    await addRule({ match: { surface: 'fhir-r4' }, fault: { kind: 'status', status: 500 }, after: 2 });
+    expect((await fetch(`${gpsim.url}/fhir/R4/metadata`)).status).toBe(200);
+    await addRule({ match: { surface: 'pds' }, fault: { kind: 'reset' } });
+    expect((await fetch(`${gpsim.url}/fhir/R4/metadata`)).status).toBe(200);
+    expect((await fetch(`${gpsim.url}/fhir/R4/metadata`)).status).toBe(500);
+    expect((await listRules())[0]).toMatchObject({ matched: 3, hits: 1 });
+  });
+
   it('replays the same probability decisions for the same seed', async () => {
     const run = async (): Promise<number[]> => {
       const id = await addRule({

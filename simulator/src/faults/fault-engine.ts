@@ -56,6 +56,8 @@ export class FaultEngine {
   private stateRules: CompiledRule[] = [];
   /** Per surface, the rules that can match it, newest first; '*' for rules without a surface. */
   private index = new Map<string, CompiledRule[]>();
+  /** Counters not yet added to the store, per rule id. */
+  private readonly unsaved = new Map<string, { matched: number; hits: number }>();
   private readonly windows = new Map<string, { window: number; count: number }>();
   private nextExpiry = Number.POSITIVE_INFINITY;
   private spineMarked = false;
@@ -70,8 +72,11 @@ export class FaultEngine {
   ) {}
 
   async load(): Promise<void> {
+    await this.flushCounts();
     this.rebuild(await this.repository.list());
-    this.windows.clear();
+    // Quotas in progress survive other rules coming and going.
+    const ids = new Set(this.rules.map(({ stored }) => stored.rule.id));
+    for (const id of this.windows.keys()) if (!ids.has(id)) this.windows.delete(id);
   }
 
   async add(input: control.FaultRuleInput, options: AddOptions = {}): Promise<FaultRule> {
@@ -172,7 +177,7 @@ export class FaultEngine {
 
   /** Drops rules whose TTL has passed and mirrors spine-down rules into the Spine status. Cheap when idle. */
   async tick(now: number): Promise<void> {
-    if (now >= this.nextExpiry) {
+    if (this.hasExpired(now)) {
       for (const { stored } of this.rules) {
         if (stored.rule.expiresAt !== undefined && stored.rule.expiresAt <= now)
           await this.repository.delete(stored.rule.id);
@@ -182,27 +187,53 @@ export class FaultEngine {
     this.syncSpine(now);
   }
 
-  /** The faults for one request: counts it against every matching active rule. */
-  async plan(request: RoutedRequest, now: number): Promise<FaultPlan | undefined> {
+  /** Whether a rule's TTL has passed, so `tick` has rules to drop (the per-request check stays synchronous). */
+  hasExpired(now: number): boolean {
+    return now >= this.nextExpiry;
+  }
+
+  /**
+   * The faults for one request: counts it against every matching active rule. Synchronous, so a
+   * request no rule can match costs an index lookup; the counts wait in memory for `flushCounts`.
+   */
+  plan(request: RoutedRequest, now: number): FaultPlan | undefined {
     const candidates = this.candidates(request.surface.name);
     if (candidates.length === 0) return undefined;
     let plan: FaultPlan | undefined;
-    const ods = odsOf(request);
+    let ods: string | undefined | null = null;
     const claimed = new Set<FaultStage>();
     for (const compiled of candidates) {
       const { rule } = compiled.stored;
-      if (compiled.stage === 'state' || !isActive(rule, now) || !compiled.predicate(request, ods)) continue;
+      if (compiled.stage === 'state' || !isActive(rule, now)) continue;
+      if (ods === null) ods = odsOf(request);
+      if (!compiled.predicate(request, ods)) continue;
       const ordinal = this.fires(compiled);
-      if (ordinal === undefined) continue;
-      plan ??= emptyPlan();
-      const hit = this.contribute(plan, compiled, ordinal, now, claimed.has(compiled.stage));
-      if (hit) {
-        claimed.add(compiled.stage);
-        compiled.stored.hits++;
+      let hit = false;
+      if (ordinal !== undefined) {
+        plan ??= emptyPlan();
+        hit = this.contribute(plan, compiled, ordinal, now, claimed.has(compiled.stage));
+        if (hit) {
+          claimed.add(compiled.stage);
+          compiled.stored.hits++;
+        }
       }
-      await this.repository.count(rule.id, 1, hit ? 1 : 0);
+      const counted = this.unsaved.get(rule.id) ?? { matched: 0, hits: 0 };
+      counted.matched++;
+      if (hit) counted.hits++;
+      this.unsaved.set(rule.id, counted);
     }
     return plan;
+  }
+
+  get hasUnsavedCounts(): boolean {
+    return this.unsaved.size > 0;
+  }
+
+  /** Adds the counters gathered since the last flush to the store. */
+  async flushCounts(): Promise<void> {
+    const counts = [...this.unsaved.entries()];
+    this.unsaved.clear();
+    for (const [id, { matched, hits }] of counts) await this.repository.count(id, matched, hits);
   }
 
   /** Whether a node-down rule takes this node out now (the listener refuses its connections). */
@@ -223,8 +254,7 @@ export class FaultEngine {
     for (const compiled of this.candidates(request.surface.name)) {
       const { rule } = compiled.stored;
       if (rule.fault.kind !== 'token-expiry' || !isActive(rule, now) || !compiled.predicate(request, ods)) continue;
-      const ordinal = this.fires(compiled);
-      const hit = ordinal !== undefined;
+      const hit = this.fires(compiled) !== undefined;
       if (hit) compiled.stored.hits++;
       await this.repository.count(rule.id, 1, hit ? 1 : 0);
       if (hit) return true;
@@ -328,7 +358,8 @@ export class FaultEngine {
     return this.index.get(surface) ?? this.index.get('*') ?? [];
   }
 
-  private syncSpine(now: number): void {
+  /** Mirrors active spine-down rules into the Spine status. */
+  syncSpine(now: number): void {
     const down = this.stateRules.some(
       ({ stored }) => stored.rule.fault.kind === 'spine-down' && isActive(stored.rule, now),
     );

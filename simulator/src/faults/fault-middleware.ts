@@ -15,12 +15,14 @@ const NO_ANSWER = 0;
 export function faultMiddleware(faults: FaultEngine, clock: SimClock): Middleware {
   return async (request, next) => {
     const now = clock.now();
-    await faults.tick(now);
+    if (faults.hasExpired(now)) await faults.tick(now);
+    else faults.syncSpine(now);
     // The control API is never faulted, so a test can always clear what it set.
     if (request.surface.name === 'control') return next();
     if (faults.isNodeDown(request.node, now)) return { status: NO_ANSWER, transportAction: 'reset' };
     const oneOff = request.headers['x-gpsim-scenario'];
-    const plan = oneOff === undefined ? await faults.plan(request, now) : oneOffPlan(oneOff);
+    const plan = oneOff === undefined ? faults.plan(request, now) : oneOffPlan(oneOff);
+    if (faults.hasUnsavedCounts) await faults.flushCounts();
     if (plan === undefined) return next();
     return applyPlan(plan, faults, next);
   };
