@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { control } from '@gpsim/contracts';
 import type { RunningGpsim } from '@gpsim/simulator/main';
+import type { RoutedRequest } from '@gpsim/simulator/transport/types';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
 
 interface Outcome {
@@ -287,6 +288,26 @@ describe('fault rules (/__sim/faults)', () => {
     expect((await fetch(`${gpsim.url}/fhir/R4/metadata`)).status).toBe(200);
     await fetch(`${gpsim.url}/__sim/faults/${id}`, { method: 'DELETE' });
     expect((await fetch(`${backup}/fhir/R4/metadata`)).status).toBe(200);
+  });
+
+  it('token-expiry: the hook tells the authorisation face which client must be treated as expired', async () => {
+    await addRule({ match: { clientId: 'app-1' }, fault: { kind: 'token-expiry' }, times: 1 });
+    const request = (clientId: string) =>
+      ({
+        method: 'GET',
+        path: '/fhir/R4/Patient',
+        headers: {},
+        params: {},
+        annotations: { clientId },
+        node: 's11',
+        surface: { name: 'fhir-r4' },
+      }) as unknown as RoutedRequest;
+    expect(await gpsim.engine.faults.tokenExpired(request('app-2'))).toBe(false);
+    expect(await gpsim.engine.faults.tokenExpired(request('app-1'))).toBe(true);
+    // times: 1 — the client's next token is good again, as after a re-authentication.
+    expect(await gpsim.engine.faults.tokenExpired(request('app-1'))).toBe(false);
+    // The rule never changes an HTTP response by itself.
+    expect((await fetch(`${gpsim.url}/fhir/R4/metadata`, { headers: { 'X-Client-Id': 'app-1' } })).status).toBe(200);
   });
 
   it('a rule posted on one node applies on the other: rules live in the store', async () => {

@@ -44,7 +44,8 @@ const MAX_RULES = 10_000;
  * here compiled, indexed by surface, so requests with many inactive rules stay cheap.
  *
  * Precedence when rules overlap: every matching active rule counts the request (its `after`,
- * `times`, probability draws and rate-limit quota advance independently of other rules); then, for
+ * probability draws and rate-limit quota advance independently of other rules; `times` counts only
+ * the requests it actually faulted); then, for
  * each stage — delay (latency), terminal (status, rate-limit, maintenance, timeout, reset) and body
  * (truncate, malformed, dribble, network) — the most recently created rule that fired wins. A
  * terminal fault answers before the handler runs, so no body fault applies to it. `state` rules
