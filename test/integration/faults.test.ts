@@ -252,6 +252,7 @@ describe('fault rules (/__sim/faults)', () => {
     [{ fault: { kind: 'reset' }, ttl: 'soon' }, 'ttl'],
     [{ fault: { kind: 'reset' }, start: 'PTXS' }, 'start'],
     [{ fault: { kind: 'reset' }, match: { surface: 'nowhere' } }, 'match.surface'],
+    [{ fault: { kind: 'reset' }, match: { surface: 'control' } }, 'match.surface'],
     [{ fault: { kind: 'node-down', node: 's99' } }, 'fault.node'],
     [{ fault: { kind: 'reset' }, colour: 'red' }, 'colour'],
   ])('rejects a bad rule %j with 400 naming %s', async (body, field) => {

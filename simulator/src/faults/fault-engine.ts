@@ -96,6 +96,14 @@ export class FaultEngine {
         },
       );
     }
+    const surfaces = input.match.surface;
+    if (surfaces === 'control' || (Array.isArray(surfaces) && surfaces.includes('control'))) {
+      throw new SimError(
+        'invalid-parameter',
+        'The control API is never faulted, so a test can always clear what it set; choose another surface.',
+        { field: 'match.surface' },
+      );
+    }
     if (fault.kind === 'node-down' && !this.nodeNames().includes(fault.node)) {
       throw new SimError(
         'invalid-parameter',
