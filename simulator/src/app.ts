@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
 import { createEmisSurface } from './surfaces/emis/emis-surface';
+
+import { faultMiddleware } from './faults/fault-middleware';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
 import { createMeshSurface } from './surfaces/mesh/mesh-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
@@ -16,6 +19,8 @@ export interface GpsimApp {
   dispatcher: Dispatcher;
   /** A node:http request listener for one simulated node (s11, s12). */
   listener(node: string): (request: IncomingMessage, response: ServerResponse) => void;
+  /** Ends what faults hold open (hung sockets, pending delays) so shutdown does not wait for them. */
+  releaseFaults(): void;
 }
 
 /** Builds every surface over one engine and one request pipeline. Never listens. */
@@ -32,9 +37,16 @@ export function createApp(engine: Engine): GpsimApp {
   ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));
+  dispatcher.use(faultMiddleware(engine.faults, engine.clock));
+  const hungSockets = new Set<Socket>();
   return {
     engine,
     dispatcher,
-    listener: (node) => createRequestListener(dispatcher, { node, logger: engine.logger }),
+    listener: (node) => createRequestListener(dispatcher, { node, logger: engine.logger, hungSockets }),
+    releaseFaults: () => {
+      engine.faults.shutdown();
+      for (const socket of hungSockets) socket.destroy();
+      hungSockets.clear();
+    },
   };
 }

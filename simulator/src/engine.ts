@@ -13,6 +13,8 @@ import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
 import { WebhookService } from './domain/webhooks';
 import { WorkflowActor } from './domain/workflow-actor';
+
+import { FaultEngine } from './faults/fault-engine';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
 import type { Store } from './store/store';
@@ -60,6 +62,8 @@ export class Engine {
   readonly workflowActor: WorkflowActor | undefined;
   readonly webhooks: WebhookService;
   readonly spine = new SpineStatus();
+  /** Fault rules (in the store) and their per-request decisions. */
+  readonly faults: FaultEngine;
   readonly version: string;
   readonly startedAt = Date.now();
   /** Public base URLs of the nodes; set once the listeners know their ports. */
@@ -87,12 +91,22 @@ export class Engine {
       options.workflowActorDelay === undefined
         ? undefined
         : new WorkflowActor(this.tasks, this.clock, options.workflowActorDelay);
+
+    this.faults = new FaultEngine(
+      this.store.faults,
+      this.clock,
+      this.spine,
+      () => this.nodes.map((node) => node.name),
+      (ods) => this.population.practice(ods)?.system,
+    );
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */
   async load(): Promise<void> {
     const clock = await this.store.settings.get<ClockState>(CLOCK_SETTING);
     if (clock) this.clock.setState(clock);
+    await this.faults.load();
+    await this.faults.tick(this.clock.now());
   }
 
   async saveClock(): Promise<void> {
@@ -103,6 +117,9 @@ export class Engine {
   async reset(seed?: string): Promise<void> {
     await this.store.reset();
     this.clock.reset();
+    // The store dropped every fault rule; the registry (and a Spine they had taken down) follow.
+    await this.faults.load();
+    await this.faults.tick(this.clock.now());
     const spec = this.population.estate.spec;
     this.population = new Population(seed === undefined ? spec : { ...spec, seed }, this.populationOptions);
   }

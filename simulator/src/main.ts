@@ -70,12 +70,10 @@ export async function startGpsim(
       tcp = createSystmOneTcpServer(engine, app.dispatcher);
       await listenTcp(tcp.server, options.host, options.tcpPort);
     }
-    const primary = await listen(createServer(app.listener('s11')), options.host, options.port);
+    const primary = await listen(nodeServer(app, 's11'), options.host, options.port);
     servers.push(primary);
     const backup =
-      options.backupPort === null
-        ? undefined
-        : await listen(createServer(app.listener('s12')), options.host, options.backupPort);
+      options.backupPort === null ? undefined : await listen(nodeServer(app, 's12'), options.host, options.backupPort);
     if (backup) servers.push(backup);
     engine.nodes = [{ name: 's11', url: publicUrl(options, primary) }];
     if (tcp) engine.systmOneTcpPort = (tcp.server.address() as AddressInfo).port;
@@ -106,10 +104,20 @@ export async function startGpsim(
     tcpPort: engine.systmOneTcpPort,
     close: async () => {
       await tcp?.close();
+      app.releaseFaults();
       await Promise.all(servers.map((server) => closeServer(server)));
       await store.close();
     },
   };
+}
+
+/** One node's HTTP server; while a node-down fault names the node it drops every new connection. */
+function nodeServer(app: GpsimApp, node: string): Server {
+  const server = createServer(app.listener(node));
+  server.on('connection', (socket) => {
+    if (app.engine.faults.isNodeDown(node)) socket.destroy();
+  });
+  return server;
 }
 
 function listen(server: Server, host: string, port: number): Promise<Server> {

@@ -29,6 +29,8 @@ const benches = {
   'fhir-r4-patient-read': () => runScript('fhir-r4-patient-read.mjs'),
   'mesh-throughput': () => runScript('mesh-throughput.mjs'),
   'systmone-record-read': () => runScript('systmone-record-read.mjs'),
+
+  faults: () => runScript('faults.mjs'),
 };
 
 for (const [name, bench] of Object.entries(benches)) {

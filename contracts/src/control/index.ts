@@ -9,3 +9,6 @@ export * from './tasks';
 export * from './subscriptions';
 
 export * from './systmone';
+
+export * from './faults';
+export * from './scenarios';

@@ -15,6 +15,7 @@ export const JournalEntry = z.object({
   traceId: z.string(),
   ods: z.string().optional(),
   interaction: z.string().optional(),
+  retryAfterS: z.number().int().nonnegative().optional().describe('Retry-After the response asked for (s).'),
 });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 

@@ -8,11 +8,15 @@ import type { Route, SimRequest, SimResponse, Surface, SurfaceName } from '../tr
 import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
+import { faultRoutes } from './fault-routes';
 import { practiceRoutes } from './practice-routes';
 import { subscriptionRoutes } from './subscription-routes';
 import { taskRoutes } from './task-routes';
 
 import { systmOneRoutes } from './systmone-routes';
+
+import { reportRoutes } from './report-routes';
+import { scenarioRoutes } from './scenario-routes';
 
 /** HTTP status and machine code of each domain error on the control API. */
 const statusTable: Record<SimErrorCode, [number, string]> = {
@@ -42,9 +46,13 @@ const statusTable: Record<SimErrorCode, [number, string]> = {
 
 export function renderControlError(error: SimError): SimResponse {
   const [status, code] = statusTable[error.code];
-  return jsonResponse(status, {
-    error: { code, message: error.message, ...(error.field ? { field: error.field } : {}) },
-  } satisfies control.ControlError);
+  return jsonResponse(
+    error.status ?? status,
+    {
+      error: { code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+    } satisfies control.ControlError,
+    error.headers,
+  );
 }
 
 /** The control API under /__sim: how tests and people learn and steer the estate. */
@@ -62,6 +70,10 @@ export function createControlSurface(engine: Engine): Surface {
     ...subscriptionRoutes(engine),
 
     ...systmOneRoutes(engine),
+
+    ...faultRoutes(engine),
+    ...scenarioRoutes(engine),
+    ...reportRoutes(engine),
   ];
   return {
     name: 'control',

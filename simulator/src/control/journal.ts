@@ -17,6 +17,8 @@ export interface JournalEntry {
   traceId: string;
   ods: string | undefined;
   interaction: string | undefined;
+  /** The Retry-After the response asked for (seconds), so the report can tell whether it was honoured. */
+  retryAfterS?: number;
 }
 
 export interface JournalQuery {
@@ -106,7 +108,13 @@ export function journalMiddleware(journal: Journal, clock: SimClock): Middleware
       traceId: request.traceId,
       ods: request.annotations.ods,
       interaction: request.annotations.interaction,
+      ...retryAfter(response.headers),
     });
     return response;
   };
+}
+
+function retryAfter(headers: Record<string, string> | undefined): { retryAfterS?: number } {
+  const value = headers?.['Retry-After'] ?? headers?.['retry-after'];
+  return value !== undefined && /^\d+$/.test(value) ? { retryAfterS: Number(value) } : {};
 }

@@ -34,12 +34,21 @@ export interface SimErrorOptions {
   field?: string;
   /** Extra machine-readable detail a surface may render. */
   detail?: Record<string, unknown>;
+  /**
+   * An explicit HTTP status that overrides the surface's status table (fault injection answers
+   * e.g. 502 or 599 in the surface's own error dialect).
+   */
+  status?: number;
+  /** Extra response headers (Retry-After, X-Rate-Limit-*), added by every surface's renderer. */
+  headers?: Record<string, string>;
 }
 
 export class SimError extends Error {
   readonly code: SimErrorCode;
   readonly field: string | undefined;
   readonly detail: Record<string, unknown> | undefined;
+  readonly status: number | undefined;
+  readonly headers: Record<string, string> | undefined;
 
   constructor(code: SimErrorCode, message: string, options: SimErrorOptions = {}) {
     super(message);
@@ -47,6 +56,8 @@ export class SimError extends Error {
     this.code = code;
     this.field = options.field;
     this.detail = options.detail;
+    this.status = options.status;
+    this.headers = options.headers;
   }
 }
 

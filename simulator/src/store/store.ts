@@ -4,6 +4,8 @@ import type { MeshMessage } from '../domain/mesh/mesh-message';
 import type { Task, TaskStatus } from '../domain/tasks';
 import type { StoredSubscription } from '../domain/webhooks';
 
+import type { FaultRule, StoredFaultRule } from '../faults/fault-rule';
+
 /**
  * Persistence of what changes, one repository per feature: settings, written record entries, the
  * audit trail (and, as the surfaces grow, bookings, tasks, messages). The computed population is
@@ -21,6 +23,8 @@ export interface Store {
   readonly tasks: TaskRepository;
   readonly mesh: MeshRepository;
   readonly subscriptions: SubscriptionRepository;
+
+  readonly faults: FaultRepository;
   close(): Promise<void>;
   /** Drops every change, back to the seed state. The audit trail is kept: it is append-only. */
   reset(): Promise<void>;
@@ -94,4 +98,15 @@ export interface SubscriptionRepository {
   list(): Promise<StoredSubscription[]>;
   remove(id: string): Promise<boolean>;
   count(): Promise<number>;
+}
+
+/** Fault rules, oldest first; a reset clears them. */
+export interface FaultRepository {
+  insert(rule: FaultRule): Promise<void>;
+  list(): Promise<StoredFaultRule[]>;
+  delete(id: string): Promise<boolean>;
+  deleteByScenario(scenario: string): Promise<number>;
+  clear(): Promise<number>;
+  /** Adds to a rule's counters (requests matched, requests faulted). */
+  count(id: string, matched: number, hits: number): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Readable, Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import { SimError } from '../domain/errors';
@@ -10,6 +11,8 @@ export interface RequestListenerOptions {
   /** Name of the simulated node this listener is (s11, s12). */
   node: string;
   logger: Logger;
+  /** Sockets left hanging by a timeout fault, so shutdown can destroy them. */
+  hungSockets?: Set<Socket>;
 }
 
 /** Carries node:http requests through the dispatcher: the lean path every surface shares. */
@@ -67,7 +70,7 @@ async function serve(
       incoming.unpipe();
       incoming.resume();
     }
-    writeResponse(outgoing, method, response);
+    writeResponse(outgoing, method, response, options.hungSockets);
     return;
   }
   const body = await readBody(incoming, match.maxBodyBytes);
@@ -77,10 +80,10 @@ async function serve(
       `The request body exceeds the ${match.maxBodyBytes} byte limit of this endpoint.`,
     );
     outgoing.setHeader('Connection', 'close');
-    return writeResponse(outgoing, method, dispatcher.reject(request, match, error));
+    return writeResponse(outgoing, method, dispatcher.reject(request, match, error), options.hungSockets);
   }
   request.body = body;
-  writeResponse(outgoing, method, await dispatcher.handle(request, match));
+  writeResponse(outgoing, method, await dispatcher.handle(request, match), options.hungSockets);
 }
 
 function flattenHeaders(raw: IncomingMessage['headers']): Record<string, string> {
@@ -150,13 +153,23 @@ function boundedStream(incoming: IncomingMessage, limit: number): Readable {
   return incoming.pipe(limited);
 }
 
-function writeResponse(outgoing: ServerResponse, method: string, response: SimResponse): void {
+function writeResponse(
+  outgoing: ServerResponse,
+  method: string,
+  response: SimResponse,
+  hungSockets: Set<Socket> | undefined,
+): void {
   if (response.transportAction === 'reset') {
     outgoing.socket?.destroy();
     return;
   }
   if (response.transportAction === 'hang') {
     // Keep the socket open and silent; the client's own timeout (or disconnect) ends it.
+    const socket = outgoing.socket;
+    if (socket && hungSockets) {
+      hungSockets.add(socket);
+      socket.once('close', () => hungSockets.delete(socket));
+    }
     return;
   }
   outgoing.statusCode = response.status;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../store';
 import { SqliteAuditRepository, auditMigrations } from './audit-repository';
+import { SqliteFaultRepository, faultMigrations } from './fault-repository';
 import type { Migration } from './migrations';
 import { applyMigrations } from './migrations';
 import { SqliteMeshRepository, meshMigrations } from './mesh-repository';
@@ -19,6 +20,8 @@ const migrations: readonly Migration[] = [
   ...taskMigrations,
   ...meshMigrations,
   ...subscriptionMigrations,
+
+  ...faultMigrations,
 ];
 
 /**
@@ -34,6 +37,8 @@ export class SqliteStore implements Store {
   readonly tasks: SqliteTaskRepository;
   readonly mesh: SqliteMeshRepository;
   readonly subscriptions: SqliteSubscriptionRepository;
+
+  readonly faults: SqliteFaultRepository;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -53,6 +58,8 @@ export class SqliteStore implements Store {
     this.tasks = new SqliteTaskRepository(this.db);
     this.mesh = new SqliteMeshRepository(this.db);
     this.subscriptions = new SqliteSubscriptionRepository(this.db);
+
+    this.faults = new SqliteFaultRepository(this.db);
   }
 
   async close(): Promise<void> {

@@ -69,25 +69,29 @@ export function fhirJsonResponse(status: number, body: unknown, headers: Record<
 /** Renders a domain error as a UK Core OperationOutcome; the message tells the caller what to do. */
 export function renderFhirR4Error(error: SimError, _request: SimRequest): SimResponse {
   const rendering = fhirR4StatusTable[error.code];
-  return fhirJsonResponse(rendering.status, {
-    resourceType: 'OperationOutcome',
-    meta: { profile: [ukCoreProfile('UKCore-OperationOutcome')] },
-    issue: [
-      {
-        severity: 'error',
-        code: rendering.issue,
-        details: {
-          coding: [
-            {
-              system: SPINE_ERROR_SYSTEM,
-              version: '1',
-              code: rendering.spine,
-              display: spineDisplays[rendering.spine],
-            },
-          ],
+  return fhirJsonResponse(
+    error.status ?? rendering.status,
+    {
+      resourceType: 'OperationOutcome',
+      meta: { profile: [ukCoreProfile('UKCore-OperationOutcome')] },
+      issue: [
+        {
+          severity: 'error',
+          code: rendering.issue,
+          details: {
+            coding: [
+              {
+                system: SPINE_ERROR_SYSTEM,
+                version: '1',
+                code: rendering.spine,
+                display: spineDisplays[rendering.spine],
+              },
+            ],
+          },
+          diagnostics: error.message,
         },
-        diagnostics: error.message,
-      },
-    ],
-  });
+      ],
+    },
+    error.headers,
+  );
 }

@@ -22,6 +22,8 @@ export const PDS_ROOT = '/spine/pds/FHIR/R4';
  */
 export async function readPdsPatient(engine: Engine, request: SimRequest): Promise<SimResponse> {
   checkRequestId(request);
+  // With the Spine down PDS answers 503 SERVICE_UNAVAILABLE and Retry-After (domain.md §5.2).
+  engine.spine.assertAvailable('A PDS retrieval');
   const { population } = engine;
   const nhsNumber = request.params['id'] ?? '';
   if (!isValidNhsNumber(nhsNumber)) {
@@ -57,6 +59,7 @@ interface Match {
  */
 export async function searchPdsPatients(engine: Engine, request: SimRequest): Promise<SimResponse> {
   checkRequestId(request);
+  engine.spine.assertAvailable('A PDS search');
   const query = parsePdsSearch(request.query);
   const { population } = engine;
   // Restricted patients never answer a search naming a location (patient-search.yaml line 53).

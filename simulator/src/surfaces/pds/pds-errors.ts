@@ -116,6 +116,9 @@ export function renderPdsError(error: SimError, request: SimRequest): SimRespons
   const severity = code === 'RESOURCE_NOT_FOUND' ? 'information' : 'error';
   // PDS asks clients to retry a 503 after Retry-After seconds with the same X-Request-ID
   // (proxies/live/apiproxy/policies/AssignMessage.Errors.ServiceUnavailable.xml sets 5).
-  const headers: Record<string, string> = code === 'SERVICE_UNAVAILABLE' ? { 'Retry-After': '5' } : {};
-  return pdsJsonResponse(request, row.status, operationOutcome(code, error.message, severity), headers);
+  const headers: Record<string, string> = {
+    ...(code === 'SERVICE_UNAVAILABLE' ? { 'Retry-After': '5' } : {}),
+    ...error.headers,
+  };
+  return pdsJsonResponse(request, error.status ?? row.status, operationOutcome(code, error.message, severity), headers);
 }

@@ -1,0 +1,206 @@
+import type { JournalEntry } from './journal';
+
+/** How one client behaved, measured from the journal: the go-live guide's checklist made measurable. */
+export interface ClientReport {
+  clientId: string;
+  requests: number;
+  /** Interactions exercised (the interaction id, else "METHOD surface"). */
+  interactions: string[];
+  /** How often each error status was met (0 = no answer: a reset or a hang). */
+  errors: Record<string, number>;
+  /** Transient failures (5xx, 429, no answer) followed by a retry of the same request. */
+  retries: number;
+  /** Whether the gaps between consecutive retries of one request grew (back-off); undefined if never retried twice. */
+  backoff: boolean | undefined;
+  /** Retries sent sooner than the Retry-After they were given. */
+  retryAfterViolations: number;
+  /** Retries honouring Retry-After (or the number of Retry-Afters met with no early retry). */
+  retryAfterHonoured: number;
+  /** Most requests within one second while failing; over STORM_RPS is a retry storm. */
+  peakFailingRps: number;
+  retryStorm: boolean;
+  /** SSP guidance: at most 3 automated retries (domain.md §5.1). */
+  maxConsecutiveRetries: number;
+  latencyMs: { p50: number; p95: number; p99: number };
+}
+
+const STORM_RPS = 10;
+const MAX_RETRIES = 3;
+
+const transient = (status: number): boolean => status === 0 || status === 429 || status >= 500;
+
+export function buildClientReports(entries: readonly JournalEntry[]): ClientReport[] {
+  const byClient = new Map<string, JournalEntry[]>();
+  for (const entry of entries) {
+    if (entry.surface === 'control' || entry.surface === 'console') continue;
+    const client = entry.clientId ?? 'anonymous';
+    const list = byClient.get(client) ?? [];
+    list.push(entry);
+    byClient.set(client, list);
+  }
+  return [...byClient.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([clientId, list]) => reportFor(clientId, list));
+}
+
+function reportFor(clientId: string, entries: readonly JournalEntry[]): ClientReport {
+  const errors: Record<string, number> = {};
+  const interactions = new Set<string>();
+  let retries = 0;
+  let violations = 0;
+  let honoured = 0;
+  let backoff: boolean | undefined;
+  let maxConsecutive = 0;
+  /** Per request key: the last failure, its Retry-After, the gaps between retries so far. */
+  const pending = new Map<string, { at: number; retryAfterS: number | undefined; gaps: number[] }>();
+  const failing: number[] = [];
+  for (const entry of entries) {
+    const at = Date.parse(entry.time);
+    interactions.add(entry.interaction ?? `${entry.method} ${entry.surface}`);
+    if (entry.status >= 400 || entry.status === 0)
+      errors[String(entry.status)] = (errors[String(entry.status)] ?? 0) + 1;
+    const key = `${entry.method} ${entry.path}?${entry.query}`;
+    const previous = pending.get(key);
+    if (previous) {
+      retries++;
+      const gap = at - previous.at;
+      if (previous.retryAfterS !== undefined) {
+        if (gap + 500 < previous.retryAfterS * 1000) violations++;
+        else honoured++;
+      }
+      const gaps = [...previous.gaps, gap];
+      maxConsecutive = Math.max(maxConsecutive, gaps.length);
+      if (gaps.length >= 2) {
+        const growing = gaps.every((value, index) => index === 0 || value > (gaps[index - 1] as number));
+        backoff = (backoff ?? true) && growing;
+      }
+      if (transient(entry.status)) pending.set(key, { at, retryAfterS: entry.retryAfterS, gaps });
+      else pending.delete(key);
+    } else if (transient(entry.status)) {
+      pending.set(key, { at, retryAfterS: entry.retryAfterS, gaps: [] });
+    }
+    if (transient(entry.status)) failing.push(at);
+  }
+  const peak = peakPerSecond(failing);
+  return {
+    clientId,
+    requests: entries.length,
+    interactions: [...interactions].sort(),
+    errors,
+    retries,
+    backoff,
+    retryAfterViolations: violations,
+    retryAfterHonoured: honoured,
+    peakFailingRps: peak,
+    retryStorm: peak > STORM_RPS,
+    maxConsecutiveRetries: maxConsecutive,
+    latencyMs: percentiles(entries.map((entry) => entry.latencyMs)),
+  };
+}
+
+function peakPerSecond(times: readonly number[]): number {
+  let peak = 0;
+  let from = 0;
+  for (let to = 0; to < times.length; to++) {
+    while ((times[to] as number) - (times[from] as number) >= 1000) from++;
+    peak = Math.max(peak, to - from + 1);
+  }
+  return peak;
+}
+
+function percentiles(values: readonly number[]): { p50: number; p95: number; p99: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number): number => {
+    if (sorted.length === 0) return 0;
+    return Math.round((sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number) * 10) / 10;
+  };
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+const escapeXml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The report as one HTML page, a row per client, for people. */
+export function toHtml(reports: readonly ClientReport[]): string {
+  const yesNo = (value: boolean | undefined): string => (value === undefined ? '–' : value ? 'yes' : 'no');
+  const rows = reports
+    .map((report) =>
+      [
+        report.clientId,
+        String(report.requests),
+        report.interactions.join(', '),
+        Object.entries(report.errors)
+          .map(([status, count]) => `${status}×${count}`)
+          .join(' '),
+        String(report.retries),
+        yesNo(report.backoff),
+        `${report.retryAfterHonoured} / ${report.retryAfterViolations}`,
+        report.retryStorm ? `yes (${report.peakFailingRps}/s)` : 'no',
+        `${report.latencyMs.p50} / ${report.latencyMs.p95} / ${report.latencyMs.p99}`,
+      ]
+        .map((cell) => `<td>${escapeXml(cell)}</td>`)
+        .join(''),
+    )
+    .map((cells) => `<tr>${cells}</tr>`)
+    .join('\n');
+  const head = [
+    'client',
+    'requests',
+    'interactions',
+    'errors met',
+    'retries',
+    'back-off',
+    'Retry-After honoured / ignored',
+    'retry storm',
+    'latency p50 / p95 / p99 (ms)',
+  ]
+    .map((cell) => `<th>${cell}</th>`)
+    .join('');
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>gpsim client behaviour</title></head><body>\n<h1>Client behaviour</h1>\n<table border="1">\n<tr>${head}</tr>\n${rows}\n</table>\n</body></html>\n`;
+}
+
+/** The report as JUnit XML: one suite per client, one case per checklist item, for CI dashboards. */
+export function toJunit(reports: readonly ClientReport[]): string {
+  const suites = reports.map((report) => {
+    const checks: [string, string | undefined, boolean][] = [
+      [
+        'retries transient errors with back-off',
+        report.backoff === false ? 'retry gaps did not grow between consecutive retries' : undefined,
+        report.backoff === undefined,
+      ],
+      [
+        'honours Retry-After',
+        report.retryAfterViolations > 0
+          ? `${report.retryAfterViolations} retries came sooner than Retry-After`
+          : undefined,
+        report.retryAfterViolations + report.retryAfterHonoured === 0,
+      ],
+      [
+        'no retry storm',
+        report.retryStorm ? `${report.peakFailingRps} requests in one second while failing` : undefined,
+        false,
+      ],
+      [
+        `at most ${MAX_RETRIES} automated retries`,
+        report.maxConsecutiveRetries > MAX_RETRIES
+          ? `${report.maxConsecutiveRetries} consecutive retries of one request`
+          : undefined,
+        false,
+      ],
+    ];
+    const failures = checks.filter(([, failure]) => failure !== undefined).length;
+    const cases = checks
+      .map(([name, failure, skipped]) => {
+        const body =
+          failure !== undefined
+            ? `<failure message="${escapeXml(failure)}"/>`
+            : skipped
+              ? '<skipped message="not observed"/>'
+              : '';
+        return `    <testcase classname="${escapeXml(report.clientId)}" name="${escapeXml(name)}">${body}</testcase>`;
+      })
+      .join('\n');
+    return `  <testsuite name="${escapeXml(report.clientId)}" tests="${checks.length}" failures="${failures}">\n${cases}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gpsim client behaviour">\n${suites.join('\n')}\n</testsuites>\n`;
+}

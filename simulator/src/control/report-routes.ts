@@ -1,0 +1,34 @@
+import { SimError } from '../domain/errors';
+import type { Engine } from '../engine';
+import { jsonResponse } from '../transport/json';
+import type { Route, SimRequest, SimResponse } from '../transport/types';
+import { buildClientReports, toHtml, toJunit } from './client-report';
+
+/** GET /__sim/report: per client, how it behaved against the faults it met (JSON, ?format=junit or ?format=html). */
+export function reportRoutes(engine: Engine): Route[] {
+  return [{ method: 'GET', path: '/__sim/report', handler: (request) => report(engine, request) }];
+}
+
+function report(engine: Engine, request: SimRequest): SimResponse {
+  const format = request.query.get('format') ?? 'json';
+  if (format !== 'json' && format !== 'junit' && format !== 'html') {
+    throw new SimError('invalid-parameter', 'format must be json, junit or html.', { field: 'format' });
+  }
+  const entries = engine.journal.list({ limit: engine.journal.capacity });
+  const clients = buildClientReports(entries);
+  if (format === 'junit') {
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': 'no-store' },
+      body: toJunit(clients),
+    };
+  }
+  if (format === 'html') {
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
+      body: toHtml(clients),
+    };
+  }
+  return jsonResponse(200, { journalEntries: entries.length, clients });
+}
