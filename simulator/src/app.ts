@@ -3,6 +3,7 @@ import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
+import { createOAuthSurface } from './surfaces/oauth/oauth-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { Dispatcher } from './transport/dispatcher';
 import { createRequestListener } from './transport/node-http-adapter';
@@ -18,7 +19,12 @@ export interface GpsimApp {
 /** Builds every surface over one engine and one request pipeline. Never listens. */
 export function createApp(engine: Engine): GpsimApp {
   const control = createControlSurface(engine);
-  const surfaces: Surface[] = [control, createFhirR4Surface(engine), createPdsSurface(engine)];
+  const surfaces: Surface[] = [
+    control,
+    createFhirR4Surface(engine),
+    createPdsSurface(engine),
+    createOAuthSurface(engine),
+  ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));
   return {

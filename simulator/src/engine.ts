@@ -6,6 +6,8 @@ import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
 import { PatientRecords } from './domain/patient-records';
 import { PracticeSettingsService } from './domain/practice-settings';
+import type { LaunchOptions } from './domain/identity/auth-service';
+import { AuthService } from './domain/identity/auth-service';
 import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
 import type { EstateSpec } from './population/estate-generator';
@@ -21,6 +23,8 @@ export interface EngineOptions {
   patientCacheSize: number;
   recordCacheSize: number;
   clock?: SimClock;
+  /** Context launch switches (--launch-lenient, --launch-auto-approve). */
+  launch?: LaunchOptions;
 }
 
 export interface NodeAddress {
@@ -45,6 +49,8 @@ export class Engine {
   readonly practiceSettings: PracticeSettingsService;
   readonly tasks: TaskService;
   readonly spine = new SpineStatus();
+  /** The authorisation server's rules: clients, launches, codes, tokens, signing keys. */
+  readonly auth: AuthService;
   readonly version: string;
   readonly startedAt = Date.now();
   /** Public base URLs of the nodes; set once the listeners know their ports. */
@@ -62,12 +68,20 @@ export class Engine {
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
+    this.auth = new AuthService({
+      clock: this.clock,
+      population: () => this.population,
+      baseUrl: () => this.baseUrl,
+      settings: this.store.settings,
+      options: options.launch ?? { lenient: false, autoApprove: false },
+    });
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */
   async load(): Promise<void> {
     const clock = await this.store.settings.get<ClockState>(CLOCK_SETTING);
     if (clock) this.clock.setState(clock);
+    await this.auth.load();
   }
 
   async saveClock(): Promise<void> {
@@ -77,6 +91,7 @@ export class Engine {
   /** Back to the seed state: changes dropped, clock back to wall time; optionally a new seed. */
   async reset(seed?: string): Promise<void> {
     await this.store.reset();
+    await this.auth.reset();
     this.clock.reset();
     const spec = this.population.estate.spec;
     this.population = new Population(seed === undefined ? spec : { ...spec, seed }, this.populationOptions);

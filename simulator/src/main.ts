@@ -55,6 +55,7 @@ export async function startGpsim(
     journalCapacity: options.journalCap,
     patientCacheSize: options.patientCache,
     recordCacheSize: options.recordCache,
+    launch: { lenient: options.launchLenient, autoApprove: options.launchAutoApprove },
   });
   await engine.load();
   const app = createApp(engine);

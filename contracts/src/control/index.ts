@@ -5,3 +5,4 @@ export * from './clock';
 export * from './reset';
 export * from './journal';
 export * from './practices';
+export * from './launch';

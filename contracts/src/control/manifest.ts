@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ArchetypeKey, GpSystem, StaffRole } from './common';
+import { OAuthClient } from './launch';
 
 /**
  * The estate manifest served at GET /__sim/fixtures: the one place clients and tests learn the
@@ -59,10 +60,13 @@ export const Manifest = z.object({
     control: z.url(),
     fhirR4: z.url(),
     pds: z.url(),
+    oauth: z.url(),
+    smartConfiguration: z.url(),
   }),
   practices: z.array(ManifestPractice),
   archetypes: z.array(ManifestArchetype),
   users: z.array(ManifestUser),
   consumers: z.array(z.object({ asid: z.string(), name: z.string(), ods: z.string() })),
+  clients: z.array(OAuthClient).describe('Apps registered with the authorisation server (SMART clients).'),
 });
 export type Manifest = z.infer<typeof Manifest>;

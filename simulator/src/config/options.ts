@@ -25,6 +25,10 @@ export interface GpsimOptions {
   logLevel: string;
   /** The URL clients should use (behind a proxy or in a container); derived from host and port if unset. */
   publicUrl: string | undefined;
+  /** Accept unregistered public OAuth clients with any redirect URI (a local sandbox's habit). */
+  launchLenient: boolean;
+  /** Approve every OAuth authorize request without the login and consent page (unattended CI). */
+  launchAutoApprove: boolean;
 }
 
 export interface OptionSpec<K extends keyof GpsimOptions = keyof GpsimOptions> {
@@ -66,6 +70,16 @@ function nonEmpty(name: string): (text: string) => string {
   return (text) => {
     if (text.trim() === '') throw new OptionError(`${name} must not be empty.`);
     return text;
+  };
+}
+
+/** A switch: given alone on the command line it is on; otherwise true/false, on/off, yes/no, 1/0. */
+function boolean(name: string): (text: string) => boolean {
+  return (text) => {
+    const value = String(text).trim().toLowerCase();
+    if (['true', 'on', 'yes', '1'].includes(value)) return true;
+    if (['false', 'off', 'no', '0'].includes(value)) return false;
+    throw new OptionError(`${name} must be true or false (got "${text}").`);
   };
 }
 
@@ -193,6 +207,22 @@ export const optionSpecs = [
     description: 'base URL clients use, when gpsim sits behind a proxy or in a container',
     defaultValue: undefined,
     parse: url,
+  }),
+  option({
+    key: 'launchLenient',
+    flag: '--launch-lenient [on]',
+    env: 'GPSIM_LAUNCH_LENIENT',
+    description: 'accept unregistered public OAuth clients with any redirect URI',
+    defaultValue: false,
+    parse: boolean('launch lenient'),
+  }),
+  option({
+    key: 'launchAutoApprove',
+    flag: '--launch-auto-approve [on]',
+    env: 'GPSIM_LAUNCH_AUTO_APPROVE',
+    description: 'approve every OAuth authorize request without the login page',
+    defaultValue: false,
+    parse: boolean('launch auto-approve'),
   }),
 ] as const satisfies readonly OptionSpec[];
 

@@ -8,6 +8,7 @@ import type { Route, SimRequest, SimResponse, Surface, SurfaceName } from '../tr
 import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
+import { launchRoutes } from './launch-routes';
 import { practiceRoutes } from './practice-routes';
 
 /** HTTP status and machine code of each domain error on the control API. */
@@ -54,6 +55,7 @@ export function createControlSurface(engine: Engine): Surface {
     { method: 'GET', path: '/__sim/journal', handler: (request) => journal(engine, request) },
     { method: 'GET', path: '/__sim/audit', handler: (request) => audit(engine, request) },
     ...practiceRoutes(engine),
+    ...launchRoutes(engine),
   ];
   return {
     name: 'control',

@@ -21,6 +21,8 @@ export function buildManifest(engine: Engine): control.Manifest {
       control: `${baseUrl}/__sim`,
       fhirR4: `${baseUrl}/fhir/R4`,
       pds: `${baseUrl}/spine/pds/FHIR/R4`,
+      oauth: `${baseUrl}/oauth`,
+      smartConfiguration: `${baseUrl}/fhir/R4/.well-known/smart-configuration`,
     },
     practices: population.practices.map((practice) => ({
       ods: practice.ods,
@@ -68,5 +70,6 @@ export function buildManifest(engine: Engine): control.Manifest {
       })),
     ),
     consumers: estate.consumers.map((consumer) => ({ ...consumer })),
+    clients: engine.auth.clients(),
   };
 }

@@ -69,25 +69,43 @@ export function fhirJsonResponse(status: number, body: unknown, headers: Record<
 /** Renders a domain error as a UK Core OperationOutcome; the message tells the caller what to do. */
 export function renderFhirR4Error(error: SimError, _request: SimRequest): SimResponse {
   const rendering = fhirR4StatusTable[error.code];
-  return fhirJsonResponse(rendering.status, {
-    resourceType: 'OperationOutcome',
-    meta: { profile: [ukCoreProfile('UKCore-OperationOutcome')] },
-    issue: [
-      {
-        severity: 'error',
-        code: rendering.issue,
-        details: {
-          coding: [
-            {
-              system: SPINE_ERROR_SYSTEM,
-              version: '1',
-              code: rendering.spine,
-              display: spineDisplays[rendering.spine],
-            },
-          ],
+  return fhirJsonResponse(
+    rendering.status,
+    {
+      resourceType: 'OperationOutcome',
+      meta: { profile: [ukCoreProfile('UKCore-OperationOutcome')] },
+      issue: [
+        {
+          severity: 'error',
+          code: rendering.issue,
+          details: {
+            coding: [
+              {
+                system: SPINE_ERROR_SYSTEM,
+                version: '1',
+                code: rendering.spine,
+                display: spineDisplays[rendering.spine],
+              },
+            ],
+          },
+          diagnostics: error.message,
         },
-        diagnostics: error.message,
-      },
-    ],
-  });
+      ],
+    },
+    challenge(error),
+  );
+}
+
+/** RFC 6750 §3: a 401 says how to authenticate, a scope refusal says the scope was too small. */
+function challenge(error: SimError): Record<string, string> {
+  const description = error.message.replace(/["\\]/g, "'");
+  if (error.code === 'unauthorised') {
+    return { 'WWW-Authenticate': `Bearer realm="gpsim", error="invalid_token", error_description="${description}"` };
+  }
+  if (error.detail?.['insufficientScope'] === true) {
+    return {
+      'WWW-Authenticate': `Bearer realm="gpsim", error="insufficient_scope", error_description="${description}"`,
+    };
+  }
+  return {};
 }
