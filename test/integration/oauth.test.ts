@@ -592,6 +592,22 @@ describe('SMART App Launch authorisation server (HL7 smart-app-launch app-launch
       expect(reply.wwwAuthenticate).toContain('insufficient_scope');
     });
 
+    it("limits a user's token to what the user's role allows: a receptionist sees appointments, not the clinical record", async () => {
+      const patient = archetype('standard');
+      const receptionist = manifest.users.find((user) => user.ods === patient.ods && user.role === 'receptionist');
+      expect(receptionist).toBeDefined();
+      const { exchanged } = await launchToToken(
+        { username: receptionist?.username ?? '' },
+        'launch openid fhirUser user/*.rs',
+      );
+      const id = exchanged.body.patient ?? '';
+      expect((await fhir(`/Appointment?patient=${id}`, exchanged.body.access_token)).status).toBe(200);
+      expect((await fhir(`/Patient/${id}`, exchanged.body.access_token)).status).toBe(200);
+      const refused = await fhir(`/Condition?patient=${id}`, exchanged.body.access_token);
+      expect(refused.status).toBe(403);
+      expect(refused.body.issue?.[0]?.diagnostics).toContain('receptionist role may not view clinical-record');
+    });
+
     it('records who, role and organisation from the token on the audit trail', async () => {
       const { exchanged, patient } = await launchToToken();
       await fhir(`/Patient/${exchanged.body.patient ?? ''}`, exchanged.body.access_token);

@@ -1,9 +1,10 @@
 import { control } from '@gpsim/contracts';
+import { rolePermissionMatrix } from '../domain/identity/role-permissions';
 import type { Engine } from '../engine';
 import { jsonResponse, parseJsonBody } from '../transport/json';
 import type { Route } from '../transport/types';
 
-/** POST /__sim/launches (an EHR launch) and POST /__sim/clients (register an app). */
+/** POST /__sim/launches (an EHR launch), /__sim/clients (registered apps) and /__sim/roles (the role matrix). */
 export function launchRoutes(engine: Engine): Route[] {
   return [
     {
@@ -26,5 +27,6 @@ export function launchRoutes(engine: Engine): Route[] {
       },
     },
     { method: 'GET', path: '/__sim/clients', handler: () => jsonResponse(200, { clients: engine.auth.clients() }) },
+    { method: 'GET', path: '/__sim/roles', handler: () => jsonResponse(200, rolePermissionMatrix()) },
   ];
 }

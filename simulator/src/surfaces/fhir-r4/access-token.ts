@@ -1,5 +1,7 @@
 import { SimError } from '../../domain/errors';
 import type { AccessClaims } from '../../domain/identity/auth-service';
+import type { PermissionArea } from '../../domain/identity/role-permissions';
+import { assertAuthorised, isStaffRole } from '../../domain/identity/role-permissions';
 import { readAccess, splitScopes } from '../../domain/identity/scopes';
 import type { Patient } from '../../domain/patient';
 import { isVisibleOnRecordApi } from '../../domain/patient-access';
@@ -14,6 +16,19 @@ interface R4Grant {
 }
 
 const grants = new WeakMap<SimRequest, R4Grant>();
+
+/** Which area of the role matrix each resource type belongs to; the directory is open to all staff. */
+const areas: Record<string, PermissionArea | undefined> = {
+  Patient: 'demographics',
+  Appointment: 'appointments',
+  DocumentReference: 'documents',
+  Practitioner: undefined,
+  Organization: undefined,
+};
+
+function areaOf(resourceType: string): PermissionArea | undefined {
+  return resourceType in areas ? areas[resourceType] : 'clinical-record';
+}
 
 /**
  * Every /fhir/R4 request but /metadata needs a valid bearer token whose scopes cover the resource
@@ -36,6 +51,9 @@ export function authoriseR4Request(engine: Engine, request: SimRequest, resource
       detail: { insufficientScope: true },
     });
   }
+  // A user's token can never do more than the user's role allows, whatever its scopes say.
+  const area = areaOf(resourceType);
+  if (area !== undefined && isStaffRole(claims.role)) assertAuthorised({ role: claims.role }, { area, action: 'view' });
   grants.set(request, { claims, patientOnly: access === 'patient' });
 }
 
