@@ -8,6 +8,8 @@ import { PatientRecords } from './domain/patient-records';
 import { PracticeSettingsService } from './domain/practice-settings';
 import type { LaunchOptions } from './domain/identity/auth-service';
 import { AuthService } from './domain/identity/auth-service';
+import { DeviceTrust } from './domain/identity/device-trust';
+import { Mailbox } from './domain/mailbox';
 import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
 import type { EstateSpec } from './population/estate-generator';
@@ -51,6 +53,10 @@ export class Engine {
   readonly spine = new SpineStatus();
   /** The authorisation server's rules: clients, launches, codes, tokens, signing keys. */
   readonly auth: AuthService;
+  /** Email the simulated systems send (device passcodes), readable at /__sim/mailbox. */
+  readonly mailbox: Mailbox;
+  /** Internet SystmOne two-factor device trust. */
+  readonly devices: DeviceTrust;
   readonly version: string;
   readonly startedAt = Date.now();
   /** Public base URLs of the nodes; set once the listeners know their ports. */
@@ -68,6 +74,8 @@ export class Engine {
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
+    this.mailbox = new Mailbox(this.clock);
+    this.devices = new DeviceTrust(this.clock, this.mailbox);
     this.auth = new AuthService({
       clock: this.clock,
       population: () => this.population,
@@ -92,6 +100,8 @@ export class Engine {
   async reset(seed?: string): Promise<void> {
     await this.store.reset();
     await this.auth.reset();
+    this.mailbox.clear();
+    this.devices.clear();
     this.clock.reset();
     const spec = this.population.estate.spec;
     this.population = new Population(seed === undefined ? spec : { ...spec, seed }, this.populationOptions);

@@ -6,3 +6,4 @@ export * from './reset';
 export * from './journal';
 export * from './practices';
 export * from './launch';
+export * from './devices';

@@ -8,6 +8,7 @@ import type { Route, SimRequest, SimResponse, Surface, SurfaceName } from '../tr
 import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
+import { deviceRoutes } from './device-routes';
 import { launchRoutes } from './launch-routes';
 import { practiceRoutes } from './practice-routes';
 
@@ -56,6 +57,7 @@ export function createControlSurface(engine: Engine): Surface {
     { method: 'GET', path: '/__sim/audit', handler: (request) => audit(engine, request) },
     ...practiceRoutes(engine),
     ...launchRoutes(engine),
+    ...deviceRoutes(engine),
   ];
   return {
     name: 'control',
