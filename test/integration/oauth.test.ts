@@ -608,19 +608,27 @@ describe('SMART App Launch authorisation server (HL7 smart-app-launch app-launch
       expect(refused.body.issue?.[0]?.diagnostics).toContain('receptionist role may not view clinical-record');
     });
 
-    it('records who, role and organisation from the token on the audit trail', async () => {
-      const { exchanged, patient } = await launchToToken();
+    it('records who, role, organisation and device from the token on the audit trail', async () => {
+      const { exchanged, patient } = await launchToToken({ device: 'ws-surgery-3' });
       await fhir(`/Patient/${exchanged.body.patient ?? ''}`, exchanged.body.access_token);
       const audit = (await (
         await fetch(`${gpsim.url}/__sim/audit?nhsNumber=${patient.nhsNumber}&limit=1000`)
       ).json()) as {
-        events: { user?: string; role?: string; organisation?: string; clientId?: string; reason?: string }[];
+        events: {
+          user?: string;
+          role?: string;
+          organisation?: string;
+          device?: string;
+          clientId?: string;
+          reason?: string;
+        }[];
       };
       expect(audit.events).toContainEqual(
         expect.objectContaining({
           user: gpAt(patient.ods).username,
           role: 'gp',
           organisation: patient.ods,
+          device: 'ws-surgery-3',
           clientId: 'gpsim-demo',
           reason: expect.stringMatching(/^launch /) as unknown as string,
         }),

@@ -56,6 +56,11 @@ export const LaunchRequest = z.object({
   app: z.object({ launchUrl: z.string().max(2000).optional(), clientId: z.string().min(1).max(200) }),
   autoApprove: z.boolean().optional(),
   encounter: z.string().max(100).optional().describe('Encounter id to put in context.'),
+  device: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+    .optional()
+    .describe('The workstation launching the app; recorded on the audit trail of every read the app makes.'),
   simulateError: SimulatedLaunchError.optional(),
 });
 export type LaunchRequest = z.infer<typeof LaunchRequest>;

@@ -41,6 +41,7 @@ export interface Launch {
   clientId: string;
   autoApprove: boolean;
   encounter?: string;
+  device?: string;
   simulateError?: SimulatedLaunchError;
 }
 
@@ -52,6 +53,7 @@ export interface GrantContext {
   patientId?: string;
   encounter?: string;
   launchId?: string;
+  device?: string;
   nonce?: string;
   simulateError?: SimulatedLaunchError;
 }
@@ -83,6 +85,7 @@ export interface AccessClaims {
   ods?: string;
   sds_role_profile_id?: string;
   launch_id?: string;
+  device?: string;
   sim_error?: SimulatedLaunchError;
 }
 
@@ -288,6 +291,7 @@ export class AuthService {
       clientId: request.app.clientId,
       autoApprove: request.autoApprove ?? false,
       ...(request.encounter === undefined ? {} : { encounter: request.encounter }),
+      ...(request.device === undefined ? {} : { device: request.device }),
       ...(request.simulateError === undefined ? {} : { simulateError: request.simulateError }),
     };
     remember(this.launches, launch.id, { launch, expiresAt: this.deps.clock.now() + LAUNCH_SECONDS * 1000 });
@@ -422,6 +426,7 @@ export class AuthService {
       ...(patient ? { patientId: patient.id } : {}),
       ...(launch?.encounter === undefined ? {} : { encounter: launch.encounter }),
       ...(launch ? { launchId: launch.id } : {}),
+      ...(launch?.device === undefined ? {} : { device: launch.device }),
       ...(pending.params.nonce === undefined ? {} : { nonce: pending.params.nonce }),
       ...(launch?.simulateError === undefined ? {} : { simulateError: launch.simulateError }),
     };
@@ -626,6 +631,7 @@ export class AuthService {
       ...(fhirUser === undefined ? {} : { fhirUser }),
       ...(user ? { role: user.role, ods: user.ods, sds_role_profile_id: user.sdsRoleProfileId } : {}),
       ...(grant.launchId === undefined ? {} : { launch_id: grant.launchId }),
+      ...(grant.device === undefined ? {} : { device: grant.device }),
       ...(grant.simulateError === undefined ? {} : { sim_error: grant.simulateError }),
     };
     const response: TokenResponse = {

@@ -23,6 +23,7 @@ export async function auditAccess(
     ...(claims?.fhirUser === undefined ? {} : { user: claims.sub }),
     ...(claims?.role === undefined ? {} : { role: claims.role }),
     ...(claims?.ods === undefined ? {} : { organisation: claims.ods }),
+    ...(claims?.device === undefined ? {} : { device: claims.device }),
     ...(claims?.launch_id === undefined ? {} : { reason: `launch ${claims.launch_id}` }),
     traceId: request.traceId,
     outcome,
