@@ -31,7 +31,9 @@ export function parseResourceScope(scope: string): ResourceScope | undefined {
   const match = RESOURCE_SCOPE.exec(scope);
   if (!match || match[3] === '') return undefined;
   const [, context, type, permission] = match as unknown as [string, ScopeContext, string, string];
-  const read = permission === 'read' || permission === '*' || /[rs]/.test(permission);
+  // v1 names a permission (read, write, *); v2 lists letters of cruds, where r or s allows reading.
+  const v1 = permission === 'read' || permission === 'write' || permission === '*';
+  const read = v1 ? permission !== 'write' : /[rs]/.test(permission);
   return { context, type, read };
 }
 
