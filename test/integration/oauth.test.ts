@@ -773,6 +773,51 @@ describe('SMART App Launch authorisation server (HL7 smart-app-launch app-launch
     });
   });
 
+  describe('CIS2-like staff login (OIDC, reference/domain.md §3.3)', () => {
+    it('signs a user in through the login form and returns nhsid_nrbac_roles and selected_roleid', async () => {
+      const user = manifest.users.find((candidate) => candidate.role === 'nurse');
+      if (!user) throw new Error('no nurse in the estate');
+      const pkce = pkcePair();
+      const params = {
+        response_type: 'code',
+        client_id: 'gpsim-demo',
+        redirect_uri: DEMO_REDIRECT,
+        scope: 'openid profile nationalrbacaccess selectedrole',
+        state: 'cis2',
+        nonce: 'n-0S6_WzA2Mj',
+        code_challenge: pkce.challenge,
+        code_challenge_method: 'S256',
+      };
+      const page = await authorize(params);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('name="password"');
+      const wrong = await authorize(
+        { ...params, username: 'nobody', password: 'x', gpsim_decision: 'approve' },
+        'POST',
+      );
+      expect(wrong.status).toBe(401);
+      const signedIn = await authorize(
+        { ...params, username: user.username, password: 'any', gpsim_decision: 'approve' },
+        'POST',
+      );
+      expect(signedIn.location?.searchParams.get('state')).toBe('cis2');
+      const exchanged = await token({
+        grant_type: 'authorization_code',
+        code: signedIn.location?.searchParams.get('code') ?? '',
+        redirect_uri: DEMO_REDIRECT,
+        code_verifier: pkce.verifier,
+        client_id: 'gpsim-demo',
+      });
+      const idToken = jwt.decode(exchanged.body.id_token ?? '') as jwt.JwtPayload;
+      expect(idToken['sub']).toBe(user.username);
+      expect(idToken['nonce']).toBe('n-0S6_WzA2Mj');
+      expect(idToken['selected_roleid']).toBe(user.sdsRoleProfileId);
+      expect(idToken['nhsid_nrbac_roles']).toEqual([
+        expect.objectContaining({ person_roleid: user.sdsRoleProfileId, org_code: user.ods }),
+      ]);
+    });
+  });
+
   describe('introspection and userinfo', () => {
     it('describes an active token and calls anything else inactive', async () => {
       const { exchanged } = await launchToToken();

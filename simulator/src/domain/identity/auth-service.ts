@@ -10,7 +10,7 @@ import type { SettingsRepository } from '../../store/store';
 import type { OAuthClient } from './clients';
 import { defaultClients } from './clients';
 import { oauthError } from './oauth-error';
-import { isKnownScope, splitScopes } from './scopes';
+import { isKnownScope, parseResourceScope, splitScopes } from './scopes';
 import type { SigningKeys } from './signing-keys';
 import { generateSigningKeys, loadSigningKeys, publicJwks, publicPem, saveSigningKeys } from './signing-keys';
 import { defaultGp, findStaff } from './staff-directory';
@@ -353,7 +353,11 @@ export class AuthService {
         pending,
       );
     }
-    if ((params.aud ?? '').replace(/\/$/, '') !== this.fhirBase) {
+    // aud protects FHIR tokens (SMART); a pure OpenID Connect staff login (CIS2-like) asks for no FHIR access.
+    const wantsFhir = pending.scopes.some(
+      (scope) => scope.startsWith('launch') || parseResourceScope(scope) !== undefined,
+    );
+    if ((wantsFhir || params.aud !== undefined) && (params.aud ?? '').replace(/\/$/, '') !== this.fhirBase) {
       throw this.redirectable(
         'invalid_request',
         `aud must be the FHIR server's base URL, ${this.fhirBase} (the iss of the launch).`,
@@ -747,6 +751,8 @@ export class AuthService {
           person_roleid: user.sdsRoleProfileId,
           org_code: user.ods,
           role_name: `"${user.accessRole.display}":"${user.jobRole.display}"`,
+          // The R-code is the user's SDS job role; the activity-set (S) and job-category (G) codes are
+          // fixed stand-ins, as the estate does not model them.
           role_code: `S8000:G8000:${user.jobRole.code}`,
         },
       ];
