@@ -459,6 +459,26 @@ describe('SMART App Launch authorisation server (HL7 smart-app-launch app-launch
       expect(replay.body.error).toBe('invalid_grant');
     });
 
+    it('revokes the access and refresh tokens a replayed code gave (RFC 6749 §4.1.2)', async () => {
+      const flow = await launchToToken();
+      const path = `/Patient/${flow.exchanged.body.patient ?? ''}`;
+      expect((await fhir(path, flow.exchanged.body.access_token)).status).toBe(200);
+      await token({
+        grant_type: 'authorization_code',
+        code: flow.code,
+        redirect_uri: DEMO_REDIRECT,
+        code_verifier: flow.pkce.verifier,
+        client_id: 'gpsim-demo',
+      });
+      expect((await fhir(path, flow.exchanged.body.access_token)).status).toBe(401);
+      const refreshed = await token({
+        grant_type: 'refresh_token',
+        refresh_token: flow.exchanged.body.refresh_token ?? '',
+        client_id: 'gpsim-demo',
+      });
+      expect(refreshed.body.error).toBe('invalid_grant');
+    });
+
     it('refuses a code used after its minute on the simulated clock', async () => {
       const flow = await launchToCode();
       gpsim.engine.clock.advance(61_000);
@@ -763,9 +783,14 @@ describe('SMART App Launch authorisation server (HL7 smart-app-launch app-launch
       expect((await fhir(`/Patient/${exchanged.body.patient ?? ''}`, exchanged.body.access_token)).status).toBe(401);
     });
 
-    it('token_expired serves one request then answers 401 mid-session', async () => {
+    it('token_expired serves one request then answers 401 mid-session (introspection does not spend it)', async () => {
       const { exchanged } = await launchToToken({ simulateError: 'token_expired' });
       const path = `/Patient/${exchanged.body.patient ?? ''}`;
+      await fetch(`${gpsim.url}/oauth/introspect`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: exchanged.body.access_token ?? '' }).toString(),
+      });
       expect((await fhir(path, exchanged.body.access_token)).status).toBe(200);
       const second = await fhir(path, exchanged.body.access_token);
       expect(second.status).toBe(401);

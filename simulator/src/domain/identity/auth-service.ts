@@ -55,6 +55,8 @@ export interface GrantContext {
   launchId?: string;
   device?: string;
   nonce?: string;
+  /** Every token descending from one authorization code, so a replayed code can revoke them all. */
+  family?: string;
   simulateError?: SimulatedLaunchError;
 }
 
@@ -175,6 +177,9 @@ export class AuthService {
   private readonly usedAssertions = new Map<string, number>();
   /** Tokens launched with simulateError token_expired that have served their one request. */
   private readonly spentTokens = new Map<string, number>();
+  /** Token id → the code family it descends from; and the families revoked by a replayed code. */
+  private readonly tokenFamilies = new Map<string, string>();
+  private readonly revokedFamilies = new Map<string, true>();
 
   constructor(private readonly deps: AuthServiceDeps) {
     this.keys = generateSigningKeys();
@@ -196,6 +201,8 @@ export class AuthService {
     this.refreshTokens.clear();
     this.usedAssertions.clear();
     this.spentTokens.clear();
+    this.tokenFamilies.clear();
+    this.revokedFamilies.clear();
     await saveSigningKeys(this.deps.settings, this.keys);
   }
 
@@ -318,7 +325,12 @@ export class AuthService {
           'client_id',
         );
       }
-      client = { clientId, type: 'public', redirectUris: [redirectUri] };
+      // Lenient: any redirect URI the app sends, but never one that would run script.
+      client = {
+        clientId,
+        type: 'public',
+        redirectUris: /^(javascript|data|vbscript):/i.test(redirectUri) ? [] : [redirectUri],
+      };
     }
     const launchEntry = params.launch === undefined ? undefined : this.launches.get(params.launch);
     const launch = launchEntry && launchEntry.expiresAt > this.deps.clock.now() ? launchEntry.launch : undefined;
@@ -433,6 +445,7 @@ export class AuthService {
       ...(launch?.device === undefined ? {} : { device: launch.device }),
       ...(pending.params.nonce === undefined ? {} : { nonce: pending.params.nonce }),
       ...(launch?.simulateError === undefined ? {} : { simulateError: launch.simulateError }),
+      family: opaque(),
     };
     const code = opaque();
     remember(this.codes, code, {
@@ -469,8 +482,9 @@ export class AuthService {
     if (!stored) throw oauthError('invalid_grant', 'The code is unknown: start the authorization again.', 'code');
     const client = this.authenticate(credentials, stored.grant.clientId);
     if (stored.used) {
-      // A replayed code: the code is burnt and every token it gave is refused from now on.
+      // A replayed code may mean it was stolen: every token it gave is refused from now on (RFC 6749 §4.1.2).
       this.codes.delete(form.code ?? '');
+      if (stored.grant.family !== undefined) remember(this.revokedFamilies, stored.grant.family, true);
       throw oauthError('invalid_grant', 'The code was already used: codes are single-use.', 'code');
     }
     stored.used = true;
@@ -515,6 +529,9 @@ export class AuthService {
       throw oauthError('invalid_grant', 'The refresh token is unknown or was already used.', 'refresh_token');
     this.authenticate(credentials, stored.grant.clientId);
     this.refreshTokens.delete(token);
+    if (stored.grant.family !== undefined && this.revokedFamilies.has(stored.grant.family)) {
+      throw oauthError('invalid_grant', 'The refresh token was revoked (its authorization code was replayed).');
+    }
     if (stored.expiresAt <= this.deps.clock.now() || stored.grant.simulateError === 'expired_refresh_token') {
       throw oauthError('invalid_grant', 'The refresh token expired: launch the app again.', 'refresh_token');
     }
@@ -638,6 +655,7 @@ export class AuthService {
       ...(grant.device === undefined ? {} : { device: grant.device }),
       ...(grant.simulateError === undefined ? {} : { sim_error: grant.simulateError }),
     };
+    if (grant.family !== undefined) remember(this.tokenFamilies, claims.jti, grant.family);
     const response: TokenResponse = {
       access_token: this.sign(claims),
       token_type: 'Bearer',
@@ -774,7 +792,7 @@ export class AuthService {
    * Checks a bearer token: signature by one of our keys (RS256/ES256 only, so `alg: none` and
    * HS256-with-the-public-key are refused), issuer, audience, nbf and exp on the simulated clock.
    */
-  verifyAccessToken(token: string): AccessClaims {
+  verifyAccessToken(token: string, use: 'resource' | 'inspect' = 'resource'): AccessClaims {
     const header = jwt.decode(token, { complete: true })?.header;
     const key = header
       ? [this.keys.RS256, this.keys.ES256].find((candidate) => candidate.kid === header.kid)
@@ -806,10 +824,18 @@ export class AuthService {
       throw oauthError('invalid_token', 'The access token lacks jti or client_id.');
     }
     const access = claims as unknown as AccessClaims;
+    const family = this.tokenFamilies.get(access.jti);
+    if (family !== undefined && this.revokedFamilies.has(family)) {
+      throw oauthError(
+        'invalid_token',
+        'The access token was revoked (its authorization code was replayed): launch again.',
+      );
+    }
     if (access.sim_error === 'invalid_token') {
       throw oauthError('invalid_token', 'Simulated error: the access token was rejected (invalid_token).');
     }
-    if (access.sim_error === 'token_expired') {
+    // Only a resource request spends a token_expired token; introspecting it does not.
+    if (access.sim_error === 'token_expired' && use === 'resource') {
       if (this.spentTokens.has(access.jti)) {
         throw oauthError('invalid_token', 'The access token expired: refresh it or launch again.');
       }
@@ -821,7 +847,7 @@ export class AuthService {
   /** RFC 7662: active tokens describe themselves; anything else is just inactive. */
   introspect(token: string): Record<string, unknown> {
     try {
-      const claims = this.verifyAccessToken(token);
+      const claims = this.verifyAccessToken(token, 'inspect');
       return { active: true, token_type: 'Bearer', ...claims };
     } catch {
       const refresh = this.refreshTokens.get(token);
