@@ -3,6 +3,7 @@ import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
+import { smartCors } from './surfaces/oauth/cors';
 import { createOAuthSurface } from './surfaces/oauth/oauth-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { Dispatcher } from './transport/dispatcher';
@@ -27,6 +28,7 @@ export function createApp(engine: Engine): GpsimApp {
   ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));
+  dispatcher.use(smartCors());
   return {
     engine,
     dispatcher,

@@ -190,6 +190,24 @@ describe('SMART App Launch authorisation server (HL7 smart-app-launch app-launch
       expect(jwks.keys.every((key) => key.d === undefined)).toBe(true);
     });
 
+    it('answers CORS preflights and marks responses readable cross-origin, for browser SMART apps', async () => {
+      const preflight = await fetch(`${gpsim.url}/oauth/token`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'http://localhost:3000',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+      const config = await fetch(`${iss}/.well-known/smart-configuration`, {
+        headers: { Origin: 'http://localhost:3000' },
+      });
+      expect(config.headers.get('access-control-allow-origin')).toBe('*');
+    });
+
     it('lists the demo partner and a backend client in the manifest', () => {
       expect(manifest.clients.map((client) => client.clientId)).toEqual(
         expect.arrayContaining(['gpsim-demo', 'gpsim-backend']),
