@@ -816,6 +816,44 @@ describe('SMART App Launch authorisation server (HL7 smart-app-launch app-launch
     });
   });
 
+  describe('standalone launch', () => {
+    it('offers a patient picker and gives the picked patient in context with a patient banner', async () => {
+      const pkce = pkcePair();
+      const params = {
+        response_type: 'code',
+        client_id: 'gpsim-demo',
+        redirect_uri: DEMO_REDIRECT,
+        scope: 'launch/patient openid fhirUser patient/*.rs',
+        state: 'standalone',
+        aud: iss,
+        code_challenge: pkce.challenge,
+        code_challenge_method: 'S256',
+      };
+      const page = await authorize(params);
+      // The picker lists the archetypes of the client's practice: the first one, for an app registered without one.
+      const picked = manifest.archetypes.find(
+        (entry) => entry.key === 'no-allergies' && entry.ods === manifest.practices[0]?.ods,
+      );
+      if (!picked) throw new Error('no no-allergies archetype at the first practice');
+      expect(page.text).toContain(`<option value="${picked.nhsNumber}">`);
+      const user = gpAt(picked.ods);
+      const approved = await authorize(
+        { ...params, username: user.username, password: 'pw', patient: picked.nhsNumber, gpsim_decision: 'approve' },
+        'POST',
+      );
+      const exchanged = await token({
+        grant_type: 'authorization_code',
+        code: approved.location?.searchParams.get('code') ?? '',
+        redirect_uri: DEMO_REDIRECT,
+        code_verifier: pkce.verifier,
+        client_id: 'gpsim-demo',
+      });
+      expect(exchanged.body.need_patient_banner).toBe(true);
+      const patient = gpsim.engine.population.byNhsNumber(picked.nhsNumber)?.patient;
+      expect(exchanged.body.patient).toBe(patient?.id);
+    });
+  });
+
   describe('CIS2-like staff login (OIDC, reference/domain.md §3.3)', () => {
     it('signs a user in through the login form and returns nhsid_nrbac_roles and selected_roleid', async () => {
       const user = manifest.users.find((candidate) => candidate.role === 'nurse');
