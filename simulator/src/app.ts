@@ -8,6 +8,9 @@ import { createEmisSurface } from './surfaces/emis/emis-surface';
 import { faultMiddleware } from './faults/fault-middleware';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
 import { createMeshSurface } from './surfaces/mesh/mesh-surface';
+
+import { smartCors } from './surfaces/oauth/cors';
+import { createOAuthSurface } from './surfaces/oauth/oauth-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { createSystmOneSurface } from './surfaces/systmone/systmone-surface';
 import { Dispatcher } from './transport/dispatcher';
@@ -31,12 +34,14 @@ export function createApp(engine: Engine): GpsimApp {
     createFhirR4Surface(engine),
     createPdsSurface(engine),
     createMeshSurface(engine),
-
     createSystmOneSurface(engine),
     createEmisSurface(engine),
+    createOAuthSurface(engine),
   ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));
+  // CORS preflights are answered before faults, so a browser app sees the fault on its real request.
+  dispatcher.use(smartCors());
   dispatcher.use(faultMiddleware(engine.faults, engine.clock));
   const hungSockets = new Set<Socket>();
   return {

@@ -9,6 +9,11 @@ import { PatientRecords } from './domain/patient-records';
 import { IdempotentReplies } from './domain/idempotent-replies';
 import { PracticeSettingsService } from './domain/practice-settings';
 import { RecordWriter } from './domain/record-writes';
+
+import type { LaunchOptions } from './domain/identity/auth-service';
+import { AuthService } from './domain/identity/auth-service';
+import { DeviceTrust } from './domain/identity/device-trust';
+import { Mailbox } from './domain/mailbox';
 import { SpineStatus } from './domain/spine';
 import { TaskService } from './domain/task-service';
 import { WebhookService } from './domain/webhooks';
@@ -30,6 +35,9 @@ export interface EngineOptions {
   clock?: SimClock;
   /** Run the auto-actor, filing workflow items after this simulated delay (ISO 8601 duration). */
   workflowActorDelay?: string;
+
+  /** Context launch switches (--launch-lenient, --launch-auto-approve). */
+  launch?: LaunchOptions;
 }
 
 export interface NodeAddress {
@@ -64,6 +72,13 @@ export class Engine {
   readonly spine = new SpineStatus();
   /** Fault rules (in the store) and their per-request decisions. */
   readonly faults: FaultEngine;
+
+  /** The authorisation server's rules: clients, launches, codes, tokens, signing keys. */
+  readonly auth: AuthService;
+  /** Email the simulated systems send (device passcodes), readable at /__sim/mailbox. */
+  readonly mailbox: Mailbox;
+  /** Internet SystmOne two-factor device trust. */
+  readonly devices: DeviceTrust;
   readonly version: string;
   readonly startedAt = Date.now();
   /** Public base URLs of the nodes; set once the listeners know their ports. */
@@ -99,6 +114,16 @@ export class Engine {
       () => this.nodes.map((node) => node.name),
       (ods) => this.population.practice(ods)?.system,
     );
+
+    this.mailbox = new Mailbox(this.clock);
+    this.devices = new DeviceTrust(this.clock, this.mailbox);
+    this.auth = new AuthService({
+      clock: this.clock,
+      population: () => this.population,
+      baseUrl: () => this.baseUrl,
+      settings: this.store.settings,
+      options: options.launch ?? { lenient: false, autoApprove: false },
+    });
   }
 
   /** Restores shared state (the clock) from the store, e.g. after a restart. */
@@ -107,6 +132,8 @@ export class Engine {
     if (clock) this.clock.setState(clock);
     await this.faults.load();
     await this.faults.tick(this.clock.now());
+
+    await this.auth.load();
   }
 
   async saveClock(): Promise<void> {
@@ -116,6 +143,9 @@ export class Engine {
   /** Back to the seed state: changes dropped, clock back to wall time; optionally a new seed. */
   async reset(seed?: string): Promise<void> {
     await this.store.reset();
+    await this.auth.reset();
+    this.mailbox.clear();
+    this.devices.clear();
     this.clock.reset();
     // The store dropped every fault rule; the registry (and a Spine they had taken down) follow.
     await this.faults.load();

@@ -60,6 +60,8 @@ export async function startGpsim(
     patientCacheSize: options.patientCache,
     recordCacheSize: options.recordCache,
     ...(options.workflowActor === 'auto' ? { workflowActorDelay: options.workflowActorDelay } : {}),
+
+    launch: { lenient: options.launchLenient, autoApprove: options.launchAutoApprove },
   });
   await engine.load();
   const app = createApp(engine);

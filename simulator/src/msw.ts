@@ -49,6 +49,7 @@ export function createInProcessGpsim(options: InProcessOptions = {}): InProcessG
     journalCapacity: resolved.journalCap,
     patientCacheSize: resolved.patientCache,
     recordCacheSize: resolved.recordCache,
+    launch: { lenient: resolved.launchLenient, autoApprove: resolved.launchAutoApprove },
   });
   engine.nodes = [{ name: 's11', url: baseUrl }];
   const app = createApp(engine);

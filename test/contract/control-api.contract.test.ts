@@ -31,6 +31,8 @@ describe('control API contracts', () => {
       control.PracticeSummary,
     ],
     ['GET /__sim/practices', () => call('/__sim/practices'), z.object({ practices: z.array(control.PracticeSummary) })],
+    ['GET /__sim/clients', () => call('/__sim/clients'), z.object({ clients: z.array(control.OAuthClient) })],
+    ['GET /__sim/mailbox', () => call('/__sim/mailbox'), z.object({ messages: z.array(control.MailMessage) })],
   ] as const)('%s matches its contract', async (_name, request, schema) => {
     const { status, body } = await request();
     expect(status).toBe(200);
@@ -56,5 +58,21 @@ describe('control API contracts', () => {
       .map((schema) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
     expect(published.length).toBeGreaterThan(10);
     for (const jsonSchema of published) expect(jsonSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+
+  it('POST /__sim/launches answers 201 matching its contract', async () => {
+    const practice = gpsim.engine.population.practices[0];
+    const patient = practice && gpsim.engine.population.patientAt(practice, 0);
+    const { status, body } = await call(
+      '/__sim/launches',
+      post({
+        ods: practice?.ods,
+        nhsNumber: patient?.nhsNumber,
+        username: practice?.staff[0]?.username,
+        app: { clientId: 'gpsim-demo' },
+      }),
+    );
+    expect(status).toBe(201);
+    expect(control.LaunchResult.safeParse(body).success).toBe(true);
   });
 });

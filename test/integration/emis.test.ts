@@ -4,6 +4,7 @@ import type { RunningGpsim } from '@gpsim/simulator/main';
 import { parseXml } from '@gpsim/simulator/surfaces/shared/xml';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
 import { find, findAll } from '../support/systmone';
+import { backendToken, bearer } from '../support/tokens';
 
 type Partner = control.Manifest['partners'][number];
 interface JsonReply {
@@ -117,10 +118,14 @@ describe('EMIS partner API /emis/partner-api (EMIS Open–style, approximate)', 
     const problemId = filed.EntryIds?.Id[0] as string;
 
     const bundle = (await (
-      await fetch(`${gpsim.url}/fhir/R4/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${patient}`)
+      await fetch(`${gpsim.url}/fhir/R4/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${patient}`, {
+        headers: bearer(await backendToken(gpsim.url)),
+      })
     ).json()) as { entry: { resource: { id: string } }[] };
     const conditions = (await (
-      await fetch(`${gpsim.url}/fhir/R4/Condition?patient=${bundle.entry[0]?.resource.id}`)
+      await fetch(`${gpsim.url}/fhir/R4/Condition?patient=${bundle.entry[0]?.resource.id}`, {
+        headers: bearer(await backendToken(gpsim.url)),
+      })
     ).json()) as { entry: { resource: { id: string } }[] };
     expect(conditions.entry.filter((e) => e.resource.id === problemId)).toHaveLength(1);
   });

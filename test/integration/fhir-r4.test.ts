@@ -7,6 +7,7 @@ import type { RecordEntry } from '@gpsim/simulator/domain/clinical-record';
 import type { Patient } from '@gpsim/simulator/domain/patient';
 import type { RunningGpsim } from '@gpsim/simulator/main';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
+import { backendToken, bearer } from '../support/tokens';
 
 const NHS_NUMBER = 'https://fhir.nhs.uk/Id/nhs-number';
 const SPINE_ERRORS = 'https://fhir.nhs.uk/R4/CodeSystem/Spine-ErrorOrWarningCode';
@@ -42,16 +43,20 @@ describe('UK Core R4 read API /fhir/R4', () => {
   let gpsim: RunningGpsim;
   let base: string;
   let manifest: control.Manifest;
+  let token: string;
 
   beforeAll(async () => {
     gpsim = await startTestGpsim(smallEstate);
     base = `${gpsim.url}/fhir/R4`;
     manifest = (await (await fetch(`${gpsim.url}/__sim/fixtures`)).json()) as control.Manifest;
+    token = await backendToken(gpsim.url);
   });
   afterAll(() => gpsim.close());
 
   async function get<T = Resource>(path: string, headers: Record<string, string> = {}): Promise<Reply<T>> {
-    const response = await fetch(path.startsWith('http') ? path : `${base}${path}`, { headers });
+    const response = await fetch(path.startsWith('http') ? path : `${base}${path}`, {
+      headers: { ...bearer(token), ...headers },
+    });
     return {
       status: response.status,
       contentType: response.headers.get('content-type'),
@@ -107,15 +112,15 @@ describe('UK Core R4 read API /fhir/R4', () => {
       // fhir-kit-client 2 is ESM-only, which jest's CommonJS runtime cannot load: run it in its own node.
       const script = [
         "import { Client } from 'fhir-kit-client';",
-        'const [baseUrl, id, nhsNumber] = process.argv.slice(1);',
-        'const client = new Client({ baseUrl });',
+        'const [baseUrl, id, nhsNumber, bearerToken] = process.argv.slice(1);',
+        'const client = new Client({ baseUrl, bearerToken });',
         "const patient = await client.read({ resourceType: 'Patient', id });",
         `const bundle = await client.search({ resourceType: 'Patient', searchParams: { identifier: '${NHS_NUMBER}|' + nhsNumber } });`,
         'process.stdout.write(JSON.stringify({ patient, total: bundle.total }));',
       ].join('\n');
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['--input-type=module', '-e', script, base, id, standard.nhsNumber],
+        ['--input-type=module', '-e', script, base, id, standard.nhsNumber, token],
         { cwd: resolve(__dirname, '..', '..') },
       );
       const { patient, total } = JSON.parse(stdout) as { patient: Resource; total: number };
@@ -214,15 +219,16 @@ describe('UK Core R4 read API /fhir/R4', () => {
       expect(reply.body.link.find((link) => link.relation === 'self')?.url).not.toContain('colour');
     });
 
-    it('audits every read with the client, trace id and NHS number, and journals the practice', async () => {
+    it('audits every read with the token client, trace id and NHS number, and journals the practice', async () => {
       const standard = patientOf('standard');
       const traceId = '2d8e8c1e-6f7a-4d55-9c1f-0a1b2c3d4e5f';
+      // The authenticated client wins over an unauthenticated X-Client-Id header.
       await get(`/Patient/${standard.id}`, { 'X-Client-Id': 'audit-test-client', 'X-Request-ID': traceId });
       const audit = (await (
         await fetch(`${gpsim.url}/__sim/audit?nhsNumber=${standard.nhsNumber}&surface=fhir-r4&limit=1000`)
       ).json()) as { events: { action: string; clientId?: string; traceId?: string; outcome: string }[] };
       expect(audit.events).toContainEqual(
-        expect.objectContaining({ action: 'read-patient', clientId: 'audit-test-client', traceId, outcome: 'allowed' }),
+        expect.objectContaining({ action: 'read-patient', clientId: 'gpsim-backend', traceId, outcome: 'allowed' }),
       );
       const journal = (await (await fetch(`${gpsim.url}/__sim/journal?surface=fhir-r4&limit=1000`)).json()) as {
         entries: { traceId: string; ods?: string }[];
@@ -361,7 +367,7 @@ describe('UK Core R4 read API /fhir/R4', () => {
         await fetch(`${gpsim.url}/__sim/audit?nhsNumber=${standard.nhsNumber}&surface=fhir-r4&limit=1000`)
       ).json()) as { events: { action: string; clientId?: string }[] };
       expect(audit.events).toContainEqual(
-        expect.objectContaining({ action: 'read-record', clientId: 'record-audit-client' }),
+        expect.objectContaining({ action: 'read-record', clientId: 'gpsim-backend' }),
       );
     });
   });

@@ -3,6 +3,7 @@ import type { RunningGpsim } from '@gpsim/simulator/main';
 import { createInProcessGpsim } from '@gpsim/simulator/msw';
 import type { InProcessGpsim } from '@gpsim/simulator/msw';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
+import { backendToken, bearer } from '../support/tokens';
 
 /**
  * In-process mode: msw handlers built from the same engine answer exactly as the server does.
@@ -12,12 +13,15 @@ describe('in-process mode (msw) and the server give the same answers', () => {
   let server: RunningGpsim;
   let inProcess: InProcessGpsim;
   const msw = setupServer();
+  const tokens = new Map<string, string>();
 
   beforeAll(async () => {
     server = await startTestGpsim(smallEstate);
     inProcess = createInProcessGpsim({ ...smallEstate, baseUrl: 'http://gpsim.test' });
     msw.use(...inProcess.handlers);
     msw.listen({ onUnhandledRequest: 'bypass' });
+    // Each engine signs with its own keys, so each base gets its own token.
+    for (const base of [server.url, inProcess.baseUrl]) tokens.set(base, await backendToken(base));
   });
   afterAll(async () => {
     msw.close();
@@ -30,7 +34,7 @@ describe('in-process mode (msw) and the server give the same answers', () => {
     init?: RequestInit,
   ): Promise<[{ status: number; body: string }, { status: number; body: string }]> {
     const read = async (base: string) => {
-      const response = await fetch(`${base}${path}`, init);
+      const response = await fetch(`${base}${path}`, { ...init, headers: bearer(tokens.get(base) ?? '') });
       return { status: response.status, body: (await response.text()).split(base).join('BASE') };
     };
     return Promise.all([read(server.url), read(inProcess.baseUrl)]);

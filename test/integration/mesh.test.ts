@@ -6,6 +6,7 @@ import type { Task } from '@gpsim/simulator/domain/tasks';
 import type { RunningGpsim } from '@gpsim/simulator/main';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
 import { MeshTestClient } from '../support/mesh-client';
+import { backendToken, bearer } from '../support/tokens';
 
 /**
  * The MESH API against its specification (NHSDigital/mesh-api-specification mesh-api.yaml, the
@@ -531,7 +532,7 @@ describe('MESH API /mesh/messageexchange', () => {
         // Filed "For Action": the document is now in the record, visible through the R4 face.
         const documents = (await (
           await fetch(`${gpsim.url}/fhir/R4/DocumentReference?patient=${patient.id}&_count=100`, {
-            headers: { accept: 'application/fhir+json' },
+            headers: { accept: 'application/fhir+json', ...bearer(await backendToken(gpsim.url)) },
           })
         ).json()) as { entry?: { resource: { description?: string } }[] };
         expect(documents.entry?.map((entry) => entry.resource.description)).toContain(subject);

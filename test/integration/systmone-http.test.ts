@@ -10,6 +10,7 @@ import {
   identity,
   postClientIntegration,
 } from '../support/systmone';
+import { backendToken, bearer } from '../support/tokens';
 
 type Partner = control.Manifest['partners'][number];
 
@@ -109,10 +110,16 @@ describe('SystmOne Client Integration over HTTP (POST /systmone/{ODS}/client-int
     for (const retry of retries) expect(find(retry.xml, 'Response', 'EntryUID')?.text).toBe(entryUid);
 
     const fhirPatient = (await (
-      await fetch(`${gpsim.url}/fhir/R4/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${patient}`)
+      await fetch(`${gpsim.url}/fhir/R4/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${patient}`, {
+        headers: bearer(await backendToken(gpsim.url)),
+      })
     ).json()) as { entry: { resource: { id: string } }[] };
     const patientId = fhirPatient.entry[0]?.resource.id as string;
-    const conditions = (await (await fetch(`${gpsim.url}/fhir/R4/Condition?patient=${patientId}`)).json()) as {
+    const conditions = (await (
+      await fetch(`${gpsim.url}/fhir/R4/Condition?patient=${patientId}`, {
+        headers: bearer(await backendToken(gpsim.url)),
+      })
+    ).json()) as {
       entry: { resource: { id: string; code: { coding: { code: string }[] } } }[];
     };
     const written = conditions.entry.filter((e) => e.resource.id === entryUid);

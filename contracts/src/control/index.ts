@@ -12,3 +12,6 @@ export * from './systmone';
 
 export * from './faults';
 export * from './scenarios';
+
+export * from './launch';
+export * from './devices';

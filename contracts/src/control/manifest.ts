@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ArchetypeKey, GpSystem, StaffRole } from './common';
+import { OAuthClient } from './launch';
 
 /**
  * The estate manifest served at GET /__sim/fixtures: the one place clients and tests learn the
@@ -92,6 +93,9 @@ export const Manifest = z.object({
       .nullable()
       .describe('SystmOne Client Integration TCP port on the same host; null when the listener is off.'),
     emis: z.url().describe('EMIS partner API: POST {emis}/{Method}.'),
+
+    oauth: z.url(),
+    smartConfiguration: z.url(),
   }),
   practices: z.array(ManifestPractice),
   archetypes: z.array(ManifestArchetype),
@@ -101,5 +105,7 @@ export const Manifest = z.object({
   mailboxes: z.array(ManifestMailbox),
 
   partners: z.array(ManifestPartner),
+
+  clients: z.array(OAuthClient).describe('Apps registered with the authorisation server (SMART clients).'),
 });
 export type Manifest = z.infer<typeof Manifest>;

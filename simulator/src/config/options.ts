@@ -29,6 +29,11 @@ export interface GpsimOptions {
   workflowActor: 'manual' | 'auto';
   /** Simulated time (ISO 8601 duration) the auto-actor waits before filing an item. */
   workflowActorDelay: string;
+
+  /** Accept unregistered public OAuth clients with any redirect URI (a local sandbox's habit). */
+  launchLenient: boolean;
+  /** Approve every OAuth authorize request without the login and consent page (unattended CI). */
+  launchAutoApprove: boolean;
 }
 
 export interface OptionSpec<K extends keyof GpsimOptions = keyof GpsimOptions> {
@@ -70,6 +75,16 @@ function nonEmpty(name: string): (text: string) => string {
   return (text) => {
     if (text.trim() === '') throw new OptionError(`${name} must not be empty.`);
     return text;
+  };
+}
+
+/** A switch: given alone on the command line it is on; otherwise true/false, on/off, yes/no, 1/0. */
+function boolean(name: string): (text: string) => boolean {
+  return (text) => {
+    const value = String(text).trim().toLowerCase();
+    if (['true', 'on', 'yes', '1'].includes(value)) return true;
+    if (['false', 'off', 'no', '0'].includes(value)) return false;
+    throw new OptionError(`${name} must be true or false (got "${text}").`);
   };
 }
 
@@ -213,6 +228,22 @@ export const optionSpecs = [
     description: 'simulated time the auto-actor waits before filing an item (ISO 8601 duration)',
     defaultValue: 'PT10M',
     parse: positiveDuration,
+  }),
+  option({
+    key: 'launchLenient',
+    flag: '--launch-lenient [on]',
+    env: 'GPSIM_LAUNCH_LENIENT',
+    description: 'accept unregistered public OAuth clients with any redirect URI',
+    defaultValue: false,
+    parse: boolean('launch lenient'),
+  }),
+  option({
+    key: 'launchAutoApprove',
+    flag: '--launch-auto-approve [on]',
+    env: 'GPSIM_LAUNCH_AUTO_APPROVE',
+    description: 'approve every OAuth authorize request without the login page',
+    defaultValue: false,
+    parse: boolean('launch auto-approve'),
   }),
 ] as const satisfies readonly OptionSpec[];
 

@@ -9,6 +9,9 @@ import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
 import { faultRoutes } from './fault-routes';
+
+import { deviceRoutes } from './device-routes';
+import { launchRoutes } from './launch-routes';
 import { practiceRoutes } from './practice-routes';
 import { subscriptionRoutes } from './subscription-routes';
 import { taskRoutes } from './task-routes';
@@ -74,6 +77,9 @@ export function createControlSurface(engine: Engine): Surface {
     ...faultRoutes(engine),
     ...scenarioRoutes(engine),
     ...reportRoutes(engine),
+
+    ...launchRoutes(engine),
+    ...deviceRoutes(engine),
   ];
   return {
     name: 'control',

@@ -32,6 +32,9 @@ export async function buildManifest(engine: Engine): Promise<control.Manifest> {
       systmOne: `${baseUrl}/systmone`,
       systmOneTcpPort: engine.systmOneTcpPort ?? null,
       emis: `${baseUrl}/emis/partner-api`,
+
+      oauth: `${baseUrl}/oauth`,
+      smartConfiguration: `${baseUrl}/fhir/R4/.well-known/smart-configuration`,
     },
     practices: population.practices.map((practice) => ({
       ods: practice.ods,
@@ -86,5 +89,7 @@ export async function buildManifest(engine: Engine): Promise<control.Manifest> {
     })),
 
     partners,
+
+    clients: engine.auth.clients(),
   };
 }

@@ -15,6 +15,8 @@ export interface AuditEvent {
   user?: string;
   role?: string;
   organisation?: string;
+  /** The device the person used (e.g. an Internet SystmOne trusted device, or the launching workstation). */
+  device?: string;
   /** Why: reason for request, launch context... */
   reason?: string;
   traceId?: string;

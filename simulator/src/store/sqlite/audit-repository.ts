@@ -26,6 +26,7 @@ export const auditMigrations: readonly Migration[] = [
           CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
           CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;`,
   },
+  { id: 'audit-002-device', sql: 'ALTER TABLE audit ADD COLUMN device TEXT' },
 ];
 
 interface AuditRow {
@@ -38,6 +39,7 @@ interface AuditRow {
   user: string | null;
   role: string | null;
   organisation: string | null;
+  device: string | null;
   reason: string | null;
   trace_id: string | null;
   outcome: 'allowed' | 'refused';
@@ -48,8 +50,8 @@ export class SqliteAuditRepository implements AuditRepository {
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(
-      `INSERT INTO audit (time, surface, action, nhs_number, client_id, user, role, organisation, reason, trace_id, outcome)
-       VALUES (@time, @surface, @action, @nhsNumber, @clientId, @user, @role, @organisation, @reason, @traceId, @outcome)`,
+      `INSERT INTO audit (time, surface, action, nhs_number, client_id, user, role, organisation, device, reason, trace_id, outcome)
+       VALUES (@time, @surface, @action, @nhsNumber, @clientId, @user, @role, @organisation, @device, @reason, @traceId, @outcome)`,
     );
   }
 
@@ -63,6 +65,7 @@ export class SqliteAuditRepository implements AuditRepository {
       user: event.user ?? null,
       role: event.role ?? null,
       organisation: event.organisation ?? null,
+      device: event.device ?? null,
       reason: event.reason ?? null,
       traceId: event.traceId ?? null,
       outcome: event.outcome,
@@ -77,7 +80,7 @@ export class SqliteAuditRepository implements AuditRepository {
     if (query.surface !== undefined) conditions.push('surface = @surface');
     const rows = this.db
       .prepare(
-        `SELECT seq, time, surface, action, nhs_number, client_id, user, role, organisation, reason, trace_id, outcome
+        `SELECT seq, time, surface, action, nhs_number, client_id, user, role, organisation, device, reason, trace_id, outcome
          FROM audit WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT @limit`,
       )
       .all({
@@ -104,6 +107,7 @@ function fromRow(row: AuditRow): StoredAuditEvent {
   if (row.user !== null) event.user = row.user;
   if (row.role !== null) event.role = row.role;
   if (row.organisation !== null) event.organisation = row.organisation;
+  if (row.device !== null) event.device = row.device;
   if (row.reason !== null) event.reason = row.reason;
   if (row.trace_id !== null) event.traceId = row.trace_id;
   return event;

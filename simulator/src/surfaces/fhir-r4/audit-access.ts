@@ -1,6 +1,7 @@
 import type { Patient } from '../../domain/patient';
 import type { Engine } from '../../engine';
 import type { SimRequest } from '../../transport/types';
+import { tokenClaims } from './access-token';
 
 export type RecordApiAction = 'read-patient' | 'search-patient' | 'read-record';
 
@@ -13,11 +14,17 @@ export async function auditAccess(
   outcome: 'allowed' | 'refused' = 'allowed',
 ): Promise<void> {
   const clientId = request.annotations.clientId ?? request.headers['x-client-id'];
+  const claims = tokenClaims(request);
   await engine.audit({
     surface: 'fhir-r4',
     action,
     nhsNumber: patient.nhsNumber,
     ...(clientId === undefined ? {} : { clientId }),
+    ...(claims?.fhirUser === undefined ? {} : { user: claims.sub }),
+    ...(claims?.role === undefined ? {} : { role: claims.role }),
+    ...(claims?.ods === undefined ? {} : { organisation: claims.ods }),
+    ...(claims?.device === undefined ? {} : { device: claims.device }),
+    ...(claims?.launch_id === undefined ? {} : { reason: `launch ${claims.launch_id}` }),
     traceId: request.traceId,
     outcome,
   });

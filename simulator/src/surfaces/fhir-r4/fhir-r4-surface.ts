@@ -2,6 +2,7 @@ import type { Engine } from '../../engine';
 import type { Route, RouteHandler, SimResponse, Surface } from '../../transport/types';
 import type { ResourceCapability } from './capability-statement';
 import { buildCapabilityStatement } from './capability-statement';
+import { authoriseR4Request } from './access-token';
 import { assertJsonAcceptable } from './content-negotiation';
 import {
   organizationSearchParams,
@@ -25,14 +26,19 @@ const ROOT = '/fhir/R4';
  * resources, for apps launched from the simulated clinical systems. Read-only and JSON-only.
  */
 export function createFhirR4Surface(engine: Engine): Surface {
-  const get = (path: string, handler: RouteHandler): Route => ({
-    method: 'GET',
-    path: `${ROOT}${path}`,
-    handler: (request) => {
-      assertJsonAcceptable(request);
-      return handler(request);
-    },
-  });
+  const get = (path: string, handler: RouteHandler): Route => {
+    const resourceType = path.split('/')[1] ?? '';
+    return {
+      method: 'GET',
+      path: `${ROOT}${path}`,
+      handler: (request) => {
+        assertJsonAcceptable(request);
+        // The CapabilityStatement stays public, as FHIR and SMART discovery expect.
+        if (resourceType !== 'metadata') authoriseR4Request(engine, request, resourceType);
+        return handler(request);
+      },
+    };
+  };
 
   const capabilities: ResourceCapability[] = [
     { type: 'Patient', profile: PATIENT_PROFILE, searchParams: patientSearchParams },

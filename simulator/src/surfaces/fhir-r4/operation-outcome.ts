@@ -92,6 +92,20 @@ export function renderFhirR4Error(error: SimError, _request: SimRequest): SimRes
         },
       ],
     },
-    error.headers,
+    { ...challenge(error), ...error.headers },
   );
+}
+
+/** RFC 6750 §3: a 401 says how to authenticate, a scope refusal says the scope was too small. */
+function challenge(error: SimError): Record<string, string> {
+  const description = error.message.replace(/["\\]/g, "'");
+  if (error.code === 'unauthorised') {
+    return { 'WWW-Authenticate': `Bearer realm="gpsim", error="invalid_token", error_description="${description}"` };
+  }
+  if (error.detail?.['insufficientScope'] === true) {
+    return {
+      'WWW-Authenticate': `Bearer realm="gpsim", error="insufficient_scope", error_description="${description}"`,
+    };
+  }
+  return {};
 }

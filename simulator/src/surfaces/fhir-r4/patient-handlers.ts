@@ -1,12 +1,12 @@
 import { SimError } from '../../domain/errors';
 import { NHS_NUMBER_SYSTEM, isValidNhsNumber } from '../../domain/nhs-number';
 import type { Patient } from '../../domain/patient';
-import { isVisibleOnRecordApi } from '../../domain/patient-access';
 import type { Engine } from '../../engine';
 import { demographicIndex, foldName } from '../../population/demographic-index';
 import { dayNumber } from '../../population/dates';
 import type { Population } from '../../population/population';
 import type { SimRequest, SimResponse } from '../../transport/types';
+import { maySeePatient } from './access-token';
 import { auditAccess } from './audit-access';
 import { pageOf, searchsetBundle } from './bundle';
 import type { SearchParamDoc } from './capability-statement';
@@ -47,7 +47,7 @@ export async function readPatient(engine: Engine, request: SimRequest): Promise<
   const id = request.params['id'] ?? '';
   const patient = population.patientById(id);
   if (!patient) throw notFound(id);
-  if (!isVisibleOnRecordApi(patient)) {
+  if (!maySeePatient(request, patient)) {
     await auditAccess(engine, request, 'read-patient', patient, 'refused');
     throw notFound(id);
   }
@@ -91,7 +91,7 @@ export async function searchPatients(engine: Engine, request: SimRequest): Promi
   } else {
     matches = name ? patientsByNameAndBirth(population, name.family, name.born) : [];
   }
-  matches = matches.filter(isVisibleOnRecordApi);
+  matches = matches.filter((patient) => maySeePatient(request, patient));
 
   const page = pageOf(matches, paging);
   for (const patient of page) await auditAccess(engine, request, 'search-patient', patient);

@@ -1,9 +1,10 @@
 import type { ClinicalRecord, RecordEntry } from '../../domain/clinical-record';
 import { SimError } from '../../domain/errors';
-import { isShareableEntry, isVisibleOnRecordApi } from '../../domain/patient-access';
+import { isShareableEntry } from '../../domain/patient-access';
 import type { Engine } from '../../engine';
 import type { IdKind } from '../../population/ids';
 import type { SimRequest, SimResponse } from '../../transport/types';
+import { maySeePatient } from './access-token';
 import { auditAccess } from './audit-access';
 import { pageOf, searchsetBundle } from './bundle';
 import type { SearchParamDoc } from './capability-statement';
@@ -126,7 +127,7 @@ export async function searchRecord(
   const patient = population.patientById(patientId);
   // An unknown or sensitive patient has no entries here: the answer never reveals which it was.
   if (!patient) return bundle(0, []);
-  if (!isVisibleOnRecordApi(patient)) {
+  if (!maySeePatient(request, patient)) {
     await auditAccess(engine, request, 'read-record', patient, 'refused');
     return bundle(0, []);
   }
@@ -153,7 +154,7 @@ export async function readRecordEntry(
   const decoded = population.decodeId(id);
   const patient = decoded && recordIdKinds.has(decoded.kind) ? population.patient(decoded.owner) : undefined;
   if (!patient) throw notFound;
-  if (!isVisibleOnRecordApi(patient)) {
+  if (!maySeePatient(request, patient)) {
     await auditAccess(engine, request, 'read-record', patient, 'refused');
     throw notFound;
   }
