@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
+import { createGpConnectSurface } from './surfaces/gpconnect/gpconnect-surface';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { Dispatcher } from './transport/dispatcher';
@@ -18,7 +19,7 @@ export interface GpsimApp {
 /** Builds every surface over one engine and one request pipeline. Never listens. */
 export function createApp(engine: Engine): GpsimApp {
   const control = createControlSurface(engine);
-  const surfaces: Surface[] = [control, createFhirR4Surface(engine), createPdsSurface(engine)];
+  const surfaces: Surface[] = [control, createFhirR4Surface(engine), createPdsSurface(engine), createGpConnectSurface(engine)];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));
   return {
