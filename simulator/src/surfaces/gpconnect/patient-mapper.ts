@@ -34,8 +34,8 @@ const registrationTypeDisplay: Record<RegistrationType, string> = {
 };
 
 export interface PatientView {
-  /** A version that changes when the patient's registration changes (temporary registration). */
-  versionId: string;
+  /** A version that changes when the patient's registration changes; absent inside a structured record. */
+  versionId?: string;
   registrationType?: RegistrationType;
   registrationStart?: string;
 }
@@ -63,7 +63,10 @@ export function toGpcPatient(population: Population, patient: Patient, practice:
   return {
     resourceType: 'Patient',
     id: patient.id,
-    meta: { versionId: view.versionId, profile: [profile('CareConnect-GPC-Patient-1')] },
+    meta: {
+      ...(view.versionId === undefined ? {} : { versionId: view.versionId }),
+      profile: [profile('CareConnect-GPC-Patient-1')],
+    },
     extension: [
       { url: REGISTRATION_EXTENSION, extension: registration },
       {
