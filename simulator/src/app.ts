@@ -19,7 +19,12 @@ export interface GpsimApp {
 /** Builds every surface over one engine and one request pipeline. Never listens. */
 export function createApp(engine: Engine): GpsimApp {
   const control = createControlSurface(engine);
-  const surfaces: Surface[] = [control, createFhirR4Surface(engine), createPdsSurface(engine), createGpConnectSurface(engine)];
+  const surfaces: Surface[] = [
+    control,
+    createFhirR4Surface(engine),
+    createPdsSurface(engine),
+    createGpConnectSurface(engine),
+  ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));
   return {

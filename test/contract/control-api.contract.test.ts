@@ -51,7 +51,7 @@ describe('control API contracts', () => {
   });
 
   it('every control contract publishes as JSON Schema', () => {
-    const published = Object.values(control)
+    const published = (Object.values(control) as unknown[])
       .filter((schema): schema is z.ZodType => schema instanceof z.ZodType)
       .map((schema) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
     expect(published.length).toBeGreaterThan(10);

@@ -91,7 +91,10 @@ describe('GP Connect provider', () => {
       ['Ssp-InteractionID missing', { 'Ssp-InteractionID': undefined }],
       ['Ssp-TraceID blank', { 'Ssp-TraceID': ' ' }],
       ['Ssp-To not the practice ASID', { 'Ssp-To': '999999999999' }],
-      ['Ssp-InteractionID unknown', { 'Ssp-InteractionID': 'urn:nhs:names:services:gpconnect:fhir:rest:read:nothing-1' }],
+      [
+        'Ssp-InteractionID unknown',
+        { 'Ssp-InteractionID': 'urn:nhs:names:services:gpconnect:fhir:rest:read:nothing-1' },
+      ],
       ['Ssp-InteractionID of another verb and path', { 'Ssp-InteractionID': INTERACTION.readPatient }],
       ['Ssp-InteractionID of the structured metadata', { 'Ssp-InteractionID': INTERACTION.structuredMetadata }],
     ];
@@ -142,11 +145,21 @@ describe('GP Connect provider', () => {
       ['exp before iat', (c) => timed(now(), now() - 300)(c), 400, 'BAD_REQUEST'],
       ['consumer clock 600 s slow (expired)', (c) => timed(now() - 600, now() - 300)(c), 400, 'BAD_REQUEST'],
       ['iat 200 s in the future (GitHub #188: accepted)', (c) => timed(now() + 200, now() + 500)(c), 200, undefined],
-      ['reason_for_request "migration" on a direct-care interaction', set('reason_for_request', 'migration'), 400, 'BAD_REQUEST'],
+      [
+        'reason_for_request "migration" on a direct-care interaction',
+        set('reason_for_request', 'migration'),
+        400,
+        'BAD_REQUEST',
+      ],
       ['reason_for_request unknown', set('reason_for_request', 'curiosity'), 400, 'BAD_REQUEST'],
       ['requested_scope not a GP Connect scope', set('requested_scope', 'patient/*.delete'), 400, 'BAD_REQUEST'],
       ['write scope on a read interaction', set('requested_scope', 'patient/*.write'), 400, 'BAD_REQUEST'],
-      ['organization scope on a patient interaction', set('requested_scope', 'organization/*.read'), 400, 'BAD_REQUEST'],
+      [
+        'organization scope on a patient interaction',
+        set('requested_scope', 'organization/*.read'),
+        400,
+        'BAD_REQUEST',
+      ],
       ['scope with conf/N suffix', set('requested_scope', 'patient/*.read conf/N'), 200, undefined],
       ['retired requested_record claim', set('requested_record', { resourceType: 'Patient' }), 400, 'BAD_REQUEST'],
       [
@@ -158,13 +171,19 @@ describe('GP Connect provider', () => {
       ['requesting_device not a resource', set('requesting_device', 'CONS-APP-4'), 422, 'INVALID_RESOURCE'],
       [
         'requesting_organization of the wrong resourceType',
-        (c) => ({ ...c, requesting_organization: { ...(c['requesting_organization'] as object), resourceType: 'Device' } }),
+        (c) => ({
+          ...c,
+          requesting_organization: { ...(c['requesting_organization'] as object), resourceType: 'Device' },
+        }),
         422,
         'INVALID_RESOURCE',
       ],
       [
         'requesting_practitioner of the wrong resourceType',
-        (c) => ({ ...c, requesting_practitioner: { ...(c['requesting_practitioner'] as object), resourceType: 'Person' } }),
+        (c) => ({
+          ...c,
+          requesting_practitioner: { ...(c['requesting_practitioner'] as object), resourceType: 'Person' },
+        }),
         422,
         'INVALID_RESOURCE',
       ],
@@ -222,7 +241,10 @@ describe('GP Connect provider', () => {
       ['a signed token', `Bearer ${unsignedJwt(jwtClaims('patient/*.read'))}c2lnbmF0dXJl`],
       ['a token without the trailing dot', `Bearer ${unsignedJwt(jwtClaims('patient/*.read')).slice(0, -1)}`],
       ['alg HS256', `Bearer ${unsignedJwt(jwtClaims('patient/*.read'), { alg: 'HS256', typ: 'JWT' })}`],
-      ['an extra header field', `Bearer ${unsignedJwt(jwtClaims('patient/*.read'), { alg: 'none', typ: 'JWT', kid: '1' })}`],
+      [
+        'an extra header field',
+        `Bearer ${unsignedJwt(jwtClaims('patient/*.read'), { alg: 'none', typ: 'JWT', kid: '1' })}`,
+      ],
     ];
     it.each(tokenCases)('answers 400 BAD_REQUEST for %s', async (_name, authorization) => {
       const reply = await findPatient(archetype('standard').nhsNumber, { headers: { Authorization: authorization } });
@@ -243,12 +265,21 @@ describe('GP Connect provider', () => {
       ['_format=application/fhir+xml (not served: 415)', { path: '/metadata?_format=application%2Ffhir%2Bxml' }, 415],
       ['Accept application/fhir+xml', { headers: { Accept: 'application/fhir+xml' } }, 415],
       ['Accept text/html', { headers: { Accept: 'text/html' } }, 415],
-      ['_format json overriding Accept xml', { path: '/metadata?_format=json', headers: { Accept: 'application/fhir+xml' } }, 200],
+      [
+        '_format json overriding Accept xml',
+        { path: '/metadata?_format=json', headers: { Accept: 'application/fhir+xml' } },
+        200,
+      ],
       ['no Accept at all (JSON by default)', { headers: { Accept: undefined } }, 200],
       ['Accept */*', { headers: { Accept: '*/*' } }, 200],
     ];
     it.each(formatCases)('content negotiation: %s → %i', async (_name, call, status) => {
-      const reply = await gpc({ path: '/metadata', interaction: INTERACTION.metadata, scope: 'organization/*.read', ...call });
+      const reply = await gpc({
+        path: '/metadata',
+        interaction: INTERACTION.metadata,
+        scope: 'organization/*.read',
+        ...call,
+      });
       expect(reply.status).toBe(status);
     });
 
@@ -270,7 +301,12 @@ describe('GP Connect provider', () => {
     });
 
     it('compresses with gzip when asked (Accept-Encoding: gzip)', async () => {
-      const reply = await gpc({ path: '/metadata', interaction: INTERACTION.metadata, scope: 'organization/*.read', headers: { 'Accept-Encoding': 'gzip' } });
+      const reply = await gpc({
+        path: '/metadata',
+        interaction: INTERACTION.metadata,
+        scope: 'organization/*.read',
+        headers: { 'Accept-Encoding': 'gzip' },
+      });
       expect(reply.status).toBe(200);
       expect(reply.headers.get('content-encoding')).toBe('gzip');
       expect(reply.body['resourceType']).toBe('CapabilityStatement');
@@ -281,7 +317,13 @@ describe('GP Connect provider', () => {
       expect(reply.body).toMatchObject({
         resourceType: 'OperationOutcome',
         meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1'] },
-        issue: [{ severity: 'error', code: 'value', details: { coding: [{ system: SPINE_SYSTEM, code: 'INVALID_NHS_NUMBER' }] } }],
+        issue: [
+          {
+            severity: 'error',
+            code: 'value',
+            details: { coding: [{ system: SPINE_SYSTEM, code: 'INVALID_NHS_NUMBER' }] },
+          },
+        ],
       });
     });
   });
@@ -292,19 +334,30 @@ describe('GP Connect provider', () => {
       ['Structured', 'structured', INTERACTION.structuredMetadata],
       ['Documents', 'documents', INTERACTION.documentsMetadata],
     ];
-    it.each(metadataCases)('%s answers a CapabilityStatement with software and fhirVersion 3.0.1', async (_name, root, interaction) => {
-      const reply = await gpc({ root, path: '/metadata', interaction, scope: 'organization/*.read' });
-      expect(reply.status).toBe(200);
-      expect(reply.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '3.0.1', acceptUnknown: 'both' });
-      expect((reply.body['software'] as { name: string }).name).toMatch(/SystmOne|EMIS/);
-    });
+    it.each(metadataCases)(
+      '%s answers a CapabilityStatement with software and fhirVersion 3.0.1',
+      async (_name, root, interaction) => {
+        const reply = await gpc({ root, path: '/metadata', interaction, scope: 'organization/*.read' });
+        expect(reply.status).toBe(200);
+        expect(reply.body).toMatchObject({
+          resourceType: 'CapabilityStatement',
+          fhirVersion: '3.0.1',
+          acceptUnknown: 'both',
+        });
+        expect((reply.body['software'] as { name: string }).name).toMatch(/SystmOne|EMIS/);
+      },
+    );
 
     it('names different software for SystmOne and EMIS practices', async () => {
       const names = new Set<string>();
       for (const system of ['systmone', 'emis'] as const) {
         const other = manifest.practices.find((candidate) => candidate.system === system) as ManifestPractice;
         const client = gpcClient(other, (manifest.consumers[0] as { asid: string }).asid);
-        const reply = await client({ path: '/metadata', interaction: INTERACTION.metadata, scope: 'organization/*.read' });
+        const reply = await client({
+          path: '/metadata',
+          interaction: INTERACTION.metadata,
+          scope: 'organization/*.read',
+        });
         names.add((reply.body['software'] as { name: string }).name);
       }
       expect(names.size).toBe(2);
@@ -333,14 +386,18 @@ describe('GP Connect provider', () => {
       );
     });
 
-    it.each(['ethnicCategory', 'religiousAffiliation', 'maritalStatus', 'multipleBirthBoolean', 'birthPlace', 'deceasedDateTime'])(
-      'never populates the MUST NOT element %s',
-      async (element) => {
-        const [patient] = entries(await findPatient(archetype('standard').nhsNumber));
-        expect(patient).toBeDefined();
-        expect(JSON.stringify(patient)).not.toContain(element);
-      },
-    );
+    it.each([
+      'ethnicCategory',
+      'religiousAffiliation',
+      'maritalStatus',
+      'multipleBirthBoolean',
+      'birthPlace',
+      'deceasedDateTime',
+    ])('never populates the MUST NOT element %s', async (element) => {
+      const [patient] = entries(await findPatient(archetype('standard').nhsNumber));
+      expect(patient).toBeDefined();
+      expect(JSON.stringify(patient)).not.toContain(element);
+    });
 
     it.each(['sensitive', 'deceased', 'inactive', 'unverified'])(
       'returns an empty searchset (not an error) for the %s archetype',
@@ -358,19 +415,36 @@ describe('GP Connect provider', () => {
     });
 
     it('returns an empty searchset for a patient of another practice', async () => {
-      const other = manifest.archetypes.find((candidate) => candidate.key === 'standard' && candidate.ods !== practice.ods);
+      const other = manifest.archetypes.find(
+        (candidate) => candidate.key === 'standard' && candidate.ods !== practice.ods,
+      );
       const reply = await findPatient(other?.nhsNumber ?? '');
       expect(reply.body['total']).toBe(0);
     });
 
     const badSearches: [string, string, number, string][] = [
-      ['an unknown identifier system', `/Patient?identifier=${encodeURIComponent('https://example.org/id|9000000009')}`, 400, 'INVALID_IDENTIFIER_SYSTEM'],
+      [
+        'an unknown identifier system',
+        `/Patient?identifier=${encodeURIComponent('https://example.org/id|9000000009')}`,
+        400,
+        'INVALID_IDENTIFIER_SYSTEM',
+      ],
       ['no identifier system', '/Patient?identifier=9000000009', 400, 'INVALID_IDENTIFIER_SYSTEM'],
-      ['a failing Mod 11 check digit', `/Patient?identifier=${encodeURIComponent(`${NHS}|9000000001`)}`, 400, 'INVALID_NHS_NUMBER'],
+      [
+        'a failing Mod 11 check digit',
+        `/Patient?identifier=${encodeURIComponent(`${NHS}|9000000001`)}`,
+        400,
+        'INVALID_NHS_NUMBER',
+      ],
       ['nine digits', `/Patient?identifier=${encodeURIComponent(`${NHS}|900000000`)}`, 400, 'INVALID_NHS_NUMBER'],
       ['letters', `/Patient?identifier=${encodeURIComponent(`${NHS}|90000000AB`)}`, 400, 'INVALID_NHS_NUMBER'],
       ['no identifier parameter', '/Patient', 400, 'BAD_REQUEST'],
-      ['the identifier twice', `/Patient?identifier=${encodeURIComponent(`${NHS}|9000000009`)}&identifier=${encodeURIComponent(`${NHS}|9000000009`)}`, 400, 'BAD_REQUEST'],
+      [
+        'the identifier twice',
+        `/Patient?identifier=${encodeURIComponent(`${NHS}|9000000009`)}&identifier=${encodeURIComponent(`${NHS}|9000000009`)}`,
+        400,
+        'BAD_REQUEST',
+      ],
     ];
     it.each(badSearches)('answers %s with %i %s', async (_name, path, status, code) => {
       const reply = await gpc({ path, interaction: INTERACTION.searchPatient });
@@ -379,7 +453,10 @@ describe('GP Connect provider', () => {
     });
 
     it('answers 404 PATIENT_NOT_FOUND when reading an unknown patient id', async () => {
-      const reply = await gpc({ path: '/Patient/00000000-0000-4000-8000-000000000000', interaction: INTERACTION.readPatient });
+      const reply = await gpc({
+        path: '/Patient/00000000-0000-4000-8000-000000000000',
+        interaction: INTERACTION.readPatient,
+      });
       expect(reply.status).toBe(404);
       expect(spineCode(reply)).toBe('PATIENT_NOT_FOUND');
     });
@@ -387,12 +464,18 @@ describe('GP Connect provider', () => {
     it('audits a find with who (from the JWT), which patient and which interaction', async () => {
       const nhsNumber = archetype('standard').nhsNumber;
       await findPatient(nhsNumber);
-      const audit = (await (await fetch(`${gpsim.url}/__sim/audit?nhsNumber=${nhsNumber}&surface=gpconnect`)).json()) as {
+      const audit = (await (
+        await fetch(`${gpsim.url}/__sim/audit?nhsNumber=${nhsNumber}&surface=gpconnect`)
+      ).json()) as {
         events: { action: string; user?: string; organisation?: string }[];
       };
       expect(audit.events).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ action: 'searchPatient', user: 'Claire Jones (111222333444)', organisation: 'A1001' }),
+          expect.objectContaining({
+            action: 'searchPatient',
+            user: 'Claire Jones (111222333444)',
+            organisation: 'A1001',
+          }),
         ]),
       );
     });
@@ -400,7 +483,9 @@ describe('GP Connect provider', () => {
 
   describe('practitioner, organisation and location (GPC foundations use cases)', () => {
     it('finds a practitioner by SDS user id and reads them back', async () => {
-      const user = manifest.users.find((candidate) => candidate.ods === practice.ods) as control.Manifest['users'][number];
+      const user = manifest.users.find(
+        (candidate) => candidate.ods === practice.ods,
+      ) as control.Manifest['users'][number];
       const find = await gpc({
         path: `/Practitioner?identifier=${encodeURIComponent(`https://fhir.nhs.uk/Id/sds-user-id|${user.sdsUserId}`)}`,
         interaction: INTERACTION.searchPractitioner,
@@ -409,13 +494,20 @@ describe('GP Connect provider', () => {
       expect(find.status).toBe(200);
       const [practitioner] = entries(find);
       expect(practitioner?.resourceType).toBe('Practitioner');
-      const read = await gpc({ path: `/Practitioner/${practitioner?.id ?? ''}`, interaction: INTERACTION.readPractitioner, scope: 'organization/*.read' });
+      const read = await gpc({
+        path: `/Practitioner/${practitioner?.id ?? ''}`,
+        interaction: INTERACTION.readPractitioner,
+        scope: 'organization/*.read',
+      });
       expect(read.status).toBe(200);
       expect(read.headers.get('etag')).toBe('W/"1"');
     });
 
     it('finds the practice by ODS code (current and legacy systems) and reads it back', async () => {
-      for (const system of ['https://fhir.nhs.uk/Id/ods-organization-code', 'http://fhir.nhs.net/Id/ods-organization-code']) {
+      for (const system of [
+        'https://fhir.nhs.uk/Id/ods-organization-code',
+        'http://fhir.nhs.net/Id/ods-organization-code',
+      ]) {
         const find = await gpc({
           path: `/Organization?identifier=${encodeURIComponent(`${system}|${practice.ods}`)}`,
           interaction: INTERACTION.searchOrganization,
@@ -423,21 +515,39 @@ describe('GP Connect provider', () => {
         });
         expect(find.body['total']).toBe(1);
         const [organization] = entries(find);
-        const read = await gpc({ path: `/Organization/${organization?.id ?? ''}`, interaction: INTERACTION.readOrganization, scope: 'organization/*.read' });
+        const read = await gpc({
+          path: `/Organization/${organization?.id ?? ''}`,
+          interaction: INTERACTION.readOrganization,
+          scope: 'organization/*.read',
+        });
         expect(read.body).toMatchObject({ resourceType: 'Organization', identifier: [{ value: practice.ods }] });
       }
     });
 
     it('reads a location of the practice', async () => {
       const location = practice.locations[0] as { id: string };
-      const reply = await gpc({ path: `/Location/${location.id}`, interaction: INTERACTION.readLocation, scope: 'organization/*.read' });
+      const reply = await gpc({
+        path: `/Location/${location.id}`,
+        interaction: INTERACTION.readLocation,
+        scope: 'organization/*.read',
+      });
       expect(reply.status).toBe(200);
       expect(reply.body['resourceType']).toBe('Location');
     });
 
     const misses: [string, string, string, string][] = [
-      ['practitioner', '/Practitioner/00000000-0000-4000-8000-000000000000', INTERACTION.readPractitioner, 'PRACTITIONER_NOT_FOUND'],
-      ['organisation', '/Organization/00000000-0000-4000-8000-000000000000', INTERACTION.readOrganization, 'NO_RECORD_FOUND'],
+      [
+        'practitioner',
+        '/Practitioner/00000000-0000-4000-8000-000000000000',
+        INTERACTION.readPractitioner,
+        'PRACTITIONER_NOT_FOUND',
+      ],
+      [
+        'organisation',
+        '/Organization/00000000-0000-4000-8000-000000000000',
+        INTERACTION.readOrganization,
+        'NO_RECORD_FOUND',
+      ],
       ['location', '/Location/00000000-0000-4000-8000-000000000000', INTERACTION.readLocation, 'NO_RECORD_FOUND'],
     ];
     it.each(misses)('answers 404 for an unknown %s', async (_name, path, interaction, code) => {
@@ -463,43 +573,396 @@ describe('GP Connect provider', () => {
       ['a body that is not JSON', () => 'not json', 422, 'INVALID_RESOURCE', null],
       ['a Patient instead of Parameters', () => ({ resourceType: 'Patient' }), 422, 'INVALID_RESOURCE', null],
       ['Parameters without a parameter array', () => ({ resourceType: 'Parameters' }), 422, 'INVALID_RESOURCE', null],
-      ['a parameter without a name', () => ({ resourceType: 'Parameters', parameter: [{ valueBoolean: true }] }), 422, 'INVALID_RESOURCE', null],
-      ['patientNHSNumber missing', () => ({ resourceType: 'Parameters', parameter: [{ name: 'includeMedication' }] }), 422, 'INVALID_PARAMETER', 'patientNHSNumber'],
+      [
+        'a parameter without a name',
+        () => ({ resourceType: 'Parameters', parameter: [{ valueBoolean: true }] }),
+        422,
+        'INVALID_RESOURCE',
+        null,
+      ],
+      [
+        'patientNHSNumber missing',
+        () => ({ resourceType: 'Parameters', parameter: [{ name: 'includeMedication' }] }),
+        422,
+        'INVALID_PARAMETER',
+        'patientNHSNumber',
+      ],
       ['no clinical area asked for', () => parameters(n()), 422, 'INVALID_PARAMETER', null],
-      ['patientNHSNumber twice', () => ({ resourceType: 'Parameters', parameter: [...parameters(n()).parameter, ...parameters(n()).parameter, { name: 'includeMedication' }] }), 422, 'INVALID_PARAMETER', null],
-      ['an NHS number failing Mod 11', () => parameters('9000000001', { name: 'includeMedication' }), 400, 'INVALID_NHS_NUMBER', null],
-      ['an NHS number of 11 digits', () => parameters('90000000090', { name: 'includeMedication' }), 400, 'INVALID_NHS_NUMBER', null],
-      ['another identifier system', () => ({ resourceType: 'Parameters', parameter: [{ name: 'patientNHSNumber', valueIdentifier: { system: 'https://example.org', value: n() } }, { name: 'includeMedication' }] }), 400, 'INVALID_IDENTIFIER_SYSTEM', null],
-      ['includeAllergies without includeResolvedAllergies', () => parameters(n(), { name: 'includeAllergies' }), 422, 'INVALID_PARAMETER', 'includeResolvedAllergies'],
-      ['includeResolvedAllergies without a value', () => parameters(n(), { name: 'includeAllergies', part: [{ name: 'includeResolvedAllergies' }] }), 422, 'INVALID_PARAMETER', 'includeResolvedAllergies'],
-      ['includeResolvedAllergies as a string', () => parameters(n(), { name: 'includeAllergies', part: [{ name: 'includeResolvedAllergies', valueString: 'true' }] }), 422, 'INVALID_PARAMETER', null],
-      ['includeMedication twice', () => parameters(n(), { name: 'includeMedication' }, { name: 'includeMedication' }), 422, 'INVALID_PARAMETER', null],
-      ['medicationSearchFromDate in the future', () => parameters(n(), { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2999-01-01' }] }), 422, 'INVALID_PARAMETER', 'medicationSearchFromDate'],
-      ['medicationSearchFromDate partial (year)', () => parameters(n(), { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2019' }] }), 422, 'INVALID_PARAMETER', 'medicationSearchFromDate'],
-      ['medicationSearchFromDate partial (month)', () => parameters(n(), { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2019-03' }] }), 422, 'INVALID_PARAMETER', null],
-      ['medicationSearchFromDate with a time', () => parameters(n(), { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2019-03-01T10:00:00+00:00' }] }), 422, 'INVALID_PARAMETER', null],
-      ['medicationSearchFromDate not a date', () => parameters(n(), { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2019-13-45' }] }), 422, 'INVALID_PARAMETER', null],
-      ['includePrescriptionIssues as a code', () => parameters(n(), { name: 'includeMedication', part: [{ name: 'includePrescriptionIssues', valueCode: 'true' }] }), 422, 'INVALID_PARAMETER', null],
-      ['consultationSearchPeriod with includeNumberOfMostRecent', () => parameters(n(), { name: 'includeConsultations', part: [{ name: 'consultationSearchPeriod', valuePeriod: { start: '2015-01-01', end: '2016-01-01' } }, { name: 'includeNumberOfMostRecent', valuePositiveInt: 3 }] }), 422, 'INVALID_RESOURCE', null],
-      ['consultationSearchPeriod start after end', () => parameters(n(), { name: 'includeConsultations', part: [{ name: 'consultationSearchPeriod', valuePeriod: { start: '2016-01-01', end: '2015-01-01' } }] }), 422, 'INVALID_PARAMETER', 'consultationSearchPeriod'],
-      ['consultationSearchPeriod end in the future', () => parameters(n(), { name: 'includeConsultations', part: [{ name: 'consultationSearchPeriod', valuePeriod: { start: '2016-01-01', end: '2999-01-01' } }] }), 422, 'INVALID_PARAMETER', null],
-      ['consultationSearchPeriod empty', () => parameters(n(), { name: 'includeConsultations', part: [{ name: 'consultationSearchPeriod', valuePeriod: {} }] }), 422, 'INVALID_PARAMETER', null],
-      ['includeNumberOfMostRecent zero', () => parameters(n(), { name: 'includeConsultations', part: [{ name: 'includeNumberOfMostRecent', valuePositiveInt: 0 }] }), 422, 'INVALID_PARAMETER', null],
-      ['includeNumberOfMostRecent fractional', () => parameters(n(), { name: 'includeConsultations', part: [{ name: 'includeNumberOfMostRecent', valuePositiveInt: 1.5 }] }), 422, 'INVALID_PARAMETER', null],
-      ['filterStatus "resolved"', () => parameters(n(), { name: 'includeProblems', part: [{ name: 'filterStatus', valueCode: 'resolved' }] }), 422, 'INVALID_PARAMETER', 'filterStatus'],
-      ['includeConsultations with medicationSearchFromDate', () => parameters(n(), { name: 'includeConsultations' }, { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2015-01-01' }] }), 422, 'INVALID_PARAMETER', 'medicationSearchFromDate'],
-      ['includeConsultations with uncategorisedDataSearchPeriod', () => parameters(n(), { name: 'includeConsultations' }, { name: 'includeUncategorisedData', part: [{ name: 'uncategorisedDataSearchPeriod', valuePeriod: { start: '2015-01-01' } }] }), 422, 'INVALID_PARAMETER', null],
-      ['includeConsultations with filterStatus', () => parameters(n(), { name: 'includeConsultations' }, { name: 'includeProblems', part: [{ name: 'filterStatus', valueCode: 'active' }] }), 422, 'INVALID_PARAMETER', null],
-      ['includeConsultations with referralSearchPeriod', () => parameters(n(), { name: 'includeConsultations' }, { name: 'includeReferrals', part: [{ name: 'referralSearchPeriod', valuePeriod: { start: '2015-01-01' } }] }), 422, 'INVALID_PARAMETER', null],
-      ['includeConsultations with includeNotGiven', () => parameters(n(), { name: 'includeConsultations' }, { name: 'includeImmunisations', part: [{ name: 'includeNotGiven', valueBoolean: true }] }), 422, 'INVALID_PARAMETER', null],
-      ['includeConsultations with includeStatus', () => parameters(n(), { name: 'includeConsultations' }, { name: 'includeImmunisations', part: [{ name: 'includeStatus', valueBoolean: true }] }), 422, 'INVALID_PARAMETER', null],
-      ['includeProblems with medicationSearchFromDate', () => parameters(n(), { name: 'includeProblems' }, { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2015-01-01' }] }), 422, 'INVALID_PARAMETER', null],
-      ['includeProblems with includeNotGiven', () => parameters(n(), { name: 'includeProblems' }, { name: 'includeImmunisations', part: [{ name: 'includeNotGiven', valueBoolean: false }] }), 422, 'INVALID_PARAMETER', null],
-      ['diaryEntriesSearchDate in the past', () => parameters(n(), { name: 'includeDiaryEntries', part: [{ name: 'diaryEntriesSearchDate', valueDate: '2000-01-01' }] }), 422, 'INVALID_PARAMETER', 'diaryEntriesSearchDate'],
-      ['investigationSearchPeriod with a partial start', () => parameters(n(), { name: 'includeInvestigations', part: [{ name: 'investigationSearchPeriod', valuePeriod: { start: '2015' } }] }), 422, 'INVALID_PARAMETER', null],
-      ['referralSearchPeriod start after end', () => parameters(n(), { name: 'includeReferrals', part: [{ name: 'referralSearchPeriod', valuePeriod: { start: '2016-01-01', end: '2015-01-01' } }] }), 422, 'INVALID_PARAMETER', null],
-      ['uncategorisedDataSearchPeriod with a time', () => parameters(n(), { name: 'includeUncategorisedData', part: [{ name: 'uncategorisedDataSearchPeriod', valuePeriod: { start: '2015-01-01T00:00:00+00:00' } }] }), 422, 'INVALID_PARAMETER', null],
-      ["the spec's own full example (it breaks its combination rules)", () => parameters(n(), { name: 'includeConsultations', part: [{ name: 'consultationSearchPeriod', valuePeriod: { start: '2017-12-25', end: '2018-12-25' } }, { name: 'includeNumberOfMostRecent', valuePositiveInt: 3 }] }, { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2017-06-04' }] }), 422, 'INVALID_PARAMETER', null],
+      [
+        'patientNHSNumber twice',
+        () => ({
+          resourceType: 'Parameters',
+          parameter: [...parameters(n()).parameter, ...parameters(n()).parameter, { name: 'includeMedication' }],
+        }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'an NHS number failing Mod 11',
+        () => parameters('9000000001', { name: 'includeMedication' }),
+        400,
+        'INVALID_NHS_NUMBER',
+        null,
+      ],
+      [
+        'an NHS number of 11 digits',
+        () => parameters('90000000090', { name: 'includeMedication' }),
+        400,
+        'INVALID_NHS_NUMBER',
+        null,
+      ],
+      [
+        'another identifier system',
+        () => ({
+          resourceType: 'Parameters',
+          parameter: [
+            { name: 'patientNHSNumber', valueIdentifier: { system: 'https://example.org', value: n() } },
+            { name: 'includeMedication' },
+          ],
+        }),
+        400,
+        'INVALID_IDENTIFIER_SYSTEM',
+        null,
+      ],
+      [
+        'includeAllergies without includeResolvedAllergies',
+        () => parameters(n(), { name: 'includeAllergies' }),
+        422,
+        'INVALID_PARAMETER',
+        'includeResolvedAllergies',
+      ],
+      [
+        'includeResolvedAllergies without a value',
+        () => parameters(n(), { name: 'includeAllergies', part: [{ name: 'includeResolvedAllergies' }] }),
+        422,
+        'INVALID_PARAMETER',
+        'includeResolvedAllergies',
+      ],
+      [
+        'includeResolvedAllergies as a string',
+        () =>
+          parameters(n(), {
+            name: 'includeAllergies',
+            part: [{ name: 'includeResolvedAllergies', valueString: 'true' }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'includeMedication twice',
+        () => parameters(n(), { name: 'includeMedication' }, { name: 'includeMedication' }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'medicationSearchFromDate in the future',
+        () =>
+          parameters(n(), {
+            name: 'includeMedication',
+            part: [{ name: 'medicationSearchFromDate', valueDate: '2999-01-01' }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        'medicationSearchFromDate',
+      ],
+      [
+        'medicationSearchFromDate partial (year)',
+        () =>
+          parameters(n(), {
+            name: 'includeMedication',
+            part: [{ name: 'medicationSearchFromDate', valueDate: '2019' }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        'medicationSearchFromDate',
+      ],
+      [
+        'medicationSearchFromDate partial (month)',
+        () =>
+          parameters(n(), {
+            name: 'includeMedication',
+            part: [{ name: 'medicationSearchFromDate', valueDate: '2019-03' }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'medicationSearchFromDate with a time',
+        () =>
+          parameters(n(), {
+            name: 'includeMedication',
+            part: [{ name: 'medicationSearchFromDate', valueDate: '2019-03-01T10:00:00+00:00' }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'medicationSearchFromDate not a date',
+        () =>
+          parameters(n(), {
+            name: 'includeMedication',
+            part: [{ name: 'medicationSearchFromDate', valueDate: '2019-13-45' }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'includePrescriptionIssues as a code',
+        () =>
+          parameters(n(), {
+            name: 'includeMedication',
+            part: [{ name: 'includePrescriptionIssues', valueCode: 'true' }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'consultationSearchPeriod with includeNumberOfMostRecent',
+        () =>
+          parameters(n(), {
+            name: 'includeConsultations',
+            part: [
+              { name: 'consultationSearchPeriod', valuePeriod: { start: '2015-01-01', end: '2016-01-01' } },
+              { name: 'includeNumberOfMostRecent', valuePositiveInt: 3 },
+            ],
+          }),
+        422,
+        'INVALID_RESOURCE',
+        null,
+      ],
+      [
+        'consultationSearchPeriod start after end',
+        () =>
+          parameters(n(), {
+            name: 'includeConsultations',
+            part: [{ name: 'consultationSearchPeriod', valuePeriod: { start: '2016-01-01', end: '2015-01-01' } }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        'consultationSearchPeriod',
+      ],
+      [
+        'consultationSearchPeriod end in the future',
+        () =>
+          parameters(n(), {
+            name: 'includeConsultations',
+            part: [{ name: 'consultationSearchPeriod', valuePeriod: { start: '2016-01-01', end: '2999-01-01' } }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'consultationSearchPeriod empty',
+        () =>
+          parameters(n(), {
+            name: 'includeConsultations',
+            part: [{ name: 'consultationSearchPeriod', valuePeriod: {} }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'includeNumberOfMostRecent zero',
+        () =>
+          parameters(n(), {
+            name: 'includeConsultations',
+            part: [{ name: 'includeNumberOfMostRecent', valuePositiveInt: 0 }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'includeNumberOfMostRecent fractional',
+        () =>
+          parameters(n(), {
+            name: 'includeConsultations',
+            part: [{ name: 'includeNumberOfMostRecent', valuePositiveInt: 1.5 }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'filterStatus "resolved"',
+        () => parameters(n(), { name: 'includeProblems', part: [{ name: 'filterStatus', valueCode: 'resolved' }] }),
+        422,
+        'INVALID_PARAMETER',
+        'filterStatus',
+      ],
+      [
+        'includeConsultations with medicationSearchFromDate',
+        () =>
+          parameters(
+            n(),
+            { name: 'includeConsultations' },
+            { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2015-01-01' }] },
+          ),
+        422,
+        'INVALID_PARAMETER',
+        'medicationSearchFromDate',
+      ],
+      [
+        'includeConsultations with uncategorisedDataSearchPeriod',
+        () =>
+          parameters(
+            n(),
+            { name: 'includeConsultations' },
+            {
+              name: 'includeUncategorisedData',
+              part: [{ name: 'uncategorisedDataSearchPeriod', valuePeriod: { start: '2015-01-01' } }],
+            },
+          ),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'includeConsultations with filterStatus',
+        () =>
+          parameters(
+            n(),
+            { name: 'includeConsultations' },
+            { name: 'includeProblems', part: [{ name: 'filterStatus', valueCode: 'active' }] },
+          ),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'includeConsultations with referralSearchPeriod',
+        () =>
+          parameters(
+            n(),
+            { name: 'includeConsultations' },
+            {
+              name: 'includeReferrals',
+              part: [{ name: 'referralSearchPeriod', valuePeriod: { start: '2015-01-01' } }],
+            },
+          ),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'includeConsultations with includeNotGiven',
+        () =>
+          parameters(
+            n(),
+            { name: 'includeConsultations' },
+            { name: 'includeImmunisations', part: [{ name: 'includeNotGiven', valueBoolean: true }] },
+          ),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'includeConsultations with includeStatus',
+        () =>
+          parameters(
+            n(),
+            { name: 'includeConsultations' },
+            { name: 'includeImmunisations', part: [{ name: 'includeStatus', valueBoolean: true }] },
+          ),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'includeProblems with medicationSearchFromDate',
+        () =>
+          parameters(
+            n(),
+            { name: 'includeProblems' },
+            { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2015-01-01' }] },
+          ),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'includeProblems with includeNotGiven',
+        () =>
+          parameters(
+            n(),
+            { name: 'includeProblems' },
+            { name: 'includeImmunisations', part: [{ name: 'includeNotGiven', valueBoolean: false }] },
+          ),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'diaryEntriesSearchDate in the past',
+        () =>
+          parameters(n(), {
+            name: 'includeDiaryEntries',
+            part: [{ name: 'diaryEntriesSearchDate', valueDate: '2000-01-01' }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        'diaryEntriesSearchDate',
+      ],
+      [
+        'investigationSearchPeriod with a partial start',
+        () =>
+          parameters(n(), {
+            name: 'includeInvestigations',
+            part: [{ name: 'investigationSearchPeriod', valuePeriod: { start: '2015' } }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'referralSearchPeriod start after end',
+        () =>
+          parameters(n(), {
+            name: 'includeReferrals',
+            part: [{ name: 'referralSearchPeriod', valuePeriod: { start: '2016-01-01', end: '2015-01-01' } }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        'uncategorisedDataSearchPeriod with a time',
+        () =>
+          parameters(n(), {
+            name: 'includeUncategorisedData',
+            part: [{ name: 'uncategorisedDataSearchPeriod', valuePeriod: { start: '2015-01-01T00:00:00+00:00' } }],
+          }),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
+      [
+        "the spec's own full example (it breaks its combination rules)",
+        () =>
+          parameters(
+            n(),
+            {
+              name: 'includeConsultations',
+              part: [
+                { name: 'consultationSearchPeriod', valuePeriod: { start: '2017-12-25', end: '2018-12-25' } },
+                { name: 'includeNumberOfMostRecent', valuePositiveInt: 3 },
+              ],
+            },
+            { name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: '2017-06-04' }] },
+          ),
+        422,
+        'INVALID_PARAMETER',
+        null,
+      ],
     ];
     it.each(paramCases)('answers %s with %i %s', async (_name, body, status, code, field) => {
       const reply = await structured(body());
@@ -513,11 +976,42 @@ describe('GP Connect provider', () => {
 
     const accepted: [string, () => unknown][] = [
       ['a parameter with no parts (includeProblems)', () => parameters(n(), { name: 'includeProblems' })],
-      ['includeConsultations with includeNumberOfMostRecent', () => parameters(n(), { name: 'includeConsultations', part: [{ name: 'includeNumberOfMostRecent', valuePositiveInt: 3 }] })],
-      ['includeProblems with filterStatus inactive', () => parameters(n(), { name: 'includeProblems', part: [{ name: 'filterStatus', valueCode: 'inactive' }] })],
-      ['a period with only a start', () => parameters(n(), { name: 'includeReferrals', part: [{ name: 'referralSearchPeriod', valuePeriod: { start: '2010-01-01' } }] })],
-      ['a period with only an end', () => parameters(n(), { name: 'includeInvestigations', part: [{ name: 'investigationSearchPeriod', valuePeriod: { end: '2020-01-01' } }] })],
-      ['diaryEntriesSearchDate far in the future', () => parameters(n(), { name: 'includeDiaryEntries', part: [{ name: 'diaryEntriesSearchDate', valueDate: '2999-01-01' }] })],
+      [
+        'includeConsultations with includeNumberOfMostRecent',
+        () =>
+          parameters(n(), {
+            name: 'includeConsultations',
+            part: [{ name: 'includeNumberOfMostRecent', valuePositiveInt: 3 }],
+          }),
+      ],
+      [
+        'includeProblems with filterStatus inactive',
+        () => parameters(n(), { name: 'includeProblems', part: [{ name: 'filterStatus', valueCode: 'inactive' }] }),
+      ],
+      [
+        'a period with only a start',
+        () =>
+          parameters(n(), {
+            name: 'includeReferrals',
+            part: [{ name: 'referralSearchPeriod', valuePeriod: { start: '2010-01-01' } }],
+          }),
+      ],
+      [
+        'a period with only an end',
+        () =>
+          parameters(n(), {
+            name: 'includeInvestigations',
+            part: [{ name: 'investigationSearchPeriod', valuePeriod: { end: '2020-01-01' } }],
+          }),
+      ],
+      [
+        'diaryEntriesSearchDate far in the future',
+        () =>
+          parameters(n(), {
+            name: 'includeDiaryEntries',
+            part: [{ name: 'diaryEntriesSearchDate', valueDate: '2999-01-01' }],
+          }),
+      ],
       ['every area but consultations and problems', () => parameters(n(), ...allAreas)],
     ];
     it.each(accepted)('accepts %s', async (_name, body) => {
@@ -554,7 +1048,9 @@ describe('GP Connect provider', () => {
       const audit = (await (await fetch(`${gpsim.url}/__sim/audit?nhsNumber=${nhsNumber}`)).json()) as {
         events: { action: string; outcome: string }[];
       };
-      expect(audit.events).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'getStructuredRecord', outcome: 'refused' })]));
+      expect(audit.events).toEqual(
+        expect.arrayContaining([expect.objectContaining({ action: 'getStructuredRecord', outcome: 'refused' })]),
+      );
     });
   });
 
@@ -599,14 +1095,23 @@ describe('GP Connect provider', () => {
       ['problems', '717711000000103', 'Problems'],
     ];
     it.each(listCodes)('has the %s List coded %s "%s", current snapshot', (_area, code, title) => {
-      const list = lists().find((candidate) => (candidate['code'] as { coding: { code: string }[] }).coding[0]?.code === code);
-      expect(list).toMatchObject({ title, status: 'current', mode: 'snapshot', code: { coding: [{ system: 'http://snomed.info/sct', code }] } });
+      const list = lists().find(
+        (candidate) => (candidate['code'] as { coding: { code: string }[] }).coding[0]?.code === code,
+      );
+      expect(list).toMatchObject({
+        title,
+        status: 'current',
+        mode: 'snapshot',
+        code: { coding: [{ system: 'http://snomed.info/sct', code }] },
+      });
     });
 
     it('resolves every List entry to a resource in the Bundle (or a contained one)', () => {
       const present = new Set(entries(reply).map((resource) => `${resource.resourceType}/${resource.id ?? ''}`));
       for (const list of lists()) {
-        const contained = new Set(((list['contained'] as Resource[] | undefined) ?? []).map((resource) => `#${resource.id ?? ''}`));
+        const contained = new Set(
+          ((list['contained'] as Resource[] | undefined) ?? []).map((resource) => `#${resource.id ?? ''}`),
+        );
         for (const entry of (list['entry'] as { item: { reference: string } }[] | undefined) ?? []) {
           expect(present.has(entry.item.reference) || contained.has(entry.item.reference)).toBe(true);
         }
@@ -631,22 +1136,36 @@ describe('GP Connect provider', () => {
 
     it('leaves out prescription issues when includePrescriptionIssues is false', async () => {
       const noIssues = await structured(
-        parameters(archetype('standard').nhsNumber, { name: 'includeMedication', part: [{ name: 'includePrescriptionIssues', valueBoolean: false }] }),
+        parameters(archetype('standard').nhsNumber, {
+          name: 'includeMedication',
+          part: [{ name: 'includePrescriptionIssues', valueBoolean: false }],
+        }),
       );
-      const intents = entries(noIssues).filter((resource) => resource.resourceType === 'MedicationRequest').map((request) => request['intent']);
+      const intents = entries(noIssues)
+        .filter((resource) => resource.resourceType === 'MedicationRequest')
+        .map((request) => request['intent']);
       expect(intents.length).toBeGreaterThan(0);
       expect(intents.every((intent) => intent === 'plan')).toBe(true);
     });
 
     it('keeps only active problems with filterStatus active', async () => {
-      const active = await structured(parameters(archetype('standard').nhsNumber, { name: 'includeProblems', part: [{ name: 'filterStatus', valueCode: 'active' }] }));
-      const statuses = entries(active).filter((resource) => resource.resourceType === 'Condition').map((condition) => condition['clinicalStatus']);
+      const active = await structured(
+        parameters(archetype('standard').nhsNumber, {
+          name: 'includeProblems',
+          part: [{ name: 'filterStatus', valueCode: 'active' }],
+        }),
+      );
+      const statuses = entries(active)
+        .filter((resource) => resource.resourceType === 'Condition')
+        .map((condition) => condition['clinicalStatus']);
       expect(statuses.every((status) => status === 'active')).toBe(true);
     });
 
     it('returns empty primary Lists with an emptyReason (no-allergies archetype)', async () => {
       const empty = await structured(parameters(archetype('no-allergies').nhsNumber, allAreas[0]));
-      const list = entries(empty).find((resource) => resource.resourceType === 'List' && resource['title'] === 'Allergies and adverse reactions');
+      const list = entries(empty).find(
+        (resource) => resource.resourceType === 'List' && resource['title'] === 'Allergies and adverse reactions',
+      );
       expect(list?.['emptyReason']).toBeDefined();
       expect(list?.['entry']).toBeUndefined();
     });
@@ -654,31 +1173,47 @@ describe('GP Connect provider', () => {
     it('warns confidential-items and leaves the items out (confidential-items archetype)', async () => {
       const withheld = await structured(parameters(archetype('confidential-items').nhsNumber, ...allAreas));
       const warned = entries(withheld).filter(
-        (resource) => resource.resourceType === 'List' && JSON.stringify(resource['extension']).includes('confidential-items'),
+        (resource) =>
+          resource.resourceType === 'List' && JSON.stringify(resource['extension']).includes('confidential-items'),
       );
       expect(warned.length).toBeGreaterThan(0);
-      expect(JSON.stringify(warned[0]?.['note'])).toContain('Items excluded due to confidentiality and/or patient preferences.');
+      expect(JSON.stringify(warned[0]?.['note'])).toContain(
+        'Items excluded due to confidentiality and/or patient preferences.',
+      );
     });
 
     it('warns data-in-transit on every List (in-transit archetype)', async () => {
       const transit = await structured(parameters(archetype('in-transit').nhsNumber, { name: 'includeMedication' }));
       const list = entries(transit).find((resource) => resource.resourceType === 'List');
       expect(JSON.stringify(list?.['extension'])).toContain('data-in-transit');
-      expect(JSON.stringify(list?.['note'])).toMatch(/Patient record transfer from previous GP practice not yet complete; information recorded before \d\d-[A-Z][a-z]{2}-\d{4} may be missing\./);
+      expect(JSON.stringify(list?.['note'])).toMatch(
+        /Patient record transfer from previous GP practice not yet complete; information recorded before \d\d-[A-Z][a-z]{2}-\d{4} may be missing\./,
+      );
     });
 
     it('answers an unrecognised parameter with a NOT_IMPLEMENTED warning (version compatibility)', async () => {
-      const newer = await structured(parameters(archetype('standard').nhsNumber, { name: 'includeMedication' }, { name: 'includeFutureThing' }));
+      const newer = await structured(
+        parameters(archetype('standard').nhsNumber, { name: 'includeMedication' }, { name: 'includeFutureThing' }),
+      );
       expect(newer.status).toBe(200);
       const outcome = entries(newer).find((resource) => resource.resourceType === 'OperationOutcome');
       expect(outcome).toMatchObject({
-        issue: [{ severity: 'warning', code: 'not-supported', details: { coding: [{ code: 'NOT_IMPLEMENTED' }], text: 'includeFutureThing is an unrecognised parameter' }, diagnostics: 'includeFutureThing' }],
+        issue: [
+          {
+            severity: 'warning',
+            code: 'not-supported',
+            details: { coding: [{ code: 'NOT_IMPLEMENTED' }], text: 'includeFutureThing is an unrecognised parameter' },
+            diagnostics: 'includeFutureThing',
+          },
+        ],
       });
     });
 
     it('answers the full-record (large-record) archetype well under a second', async () => {
       const started = Date.now();
-      const large = await structured(parameters(archetype('large-record').nhsNumber, ...allAreas, { name: 'includeProblems' }));
+      const large = await structured(
+        parameters(archetype('large-record').nhsNumber, ...allAreas, { name: 'includeProblems' }),
+      );
       expect(large.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(1000);
     });
@@ -700,7 +1235,9 @@ describe('GP Connect provider', () => {
         `  .search({ resourceType: 'Patient', searchParams: { identifier: '${NHS}|' + nhsNumber } });`,
         'const record = await new Client({ baseUrl: structuredRoot, customHeaders: JSON.parse(recordHeaders) }).operation({',
         "  resourceType: 'Patient', name: '$gpc.getstructuredrecord', method: 'POST',",
-        "  input: { resourceType: 'Parameters', parameter: [{ name: 'patientNHSNumber', valueIdentifier: { system: '" + NHS + "', value: nhsNumber } }, { name: 'includeMedication' }] },",
+        "  input: { resourceType: 'Parameters', parameter: [{ name: 'patientNHSNumber', valueIdentifier: { system: '" +
+          NHS +
+          "', value: nhsNumber } }, { name: 'includeMedication' }] },",
         '});',
         'process.stdout.write(JSON.stringify({ total: found.total, type: record.type, id: record.id }));',
       ].join('\n');
@@ -725,7 +1262,13 @@ describe('GP Connect provider', () => {
   describe('practice enablement (GPC development_api_non_functional_requirements.md; clinical_area_config.md)', () => {
     afterEach(async () => {
       await patch(practice.ods, {
-        gpconnect: { enabled: true, foundations: true, structured: true, documents: true, clinicalAreas: { medication: true, problems: true } },
+        gpconnect: {
+          enabled: true,
+          foundations: true,
+          structured: true,
+          documents: true,
+          clinicalAreas: { medication: true, problems: true },
+        },
       });
     });
 
@@ -738,8 +1281,24 @@ describe('GP Connect provider', () => {
 
     const capabilityCases: [string, Partial<GpcCall>][] = [
       ['foundations', { path: '/metadata', interaction: INTERACTION.metadata, scope: 'organization/*.read' }],
-      ['structured', { root: 'structured', path: '/metadata', interaction: INTERACTION.structuredMetadata, scope: 'organization/*.read' }],
-      ['documents', { root: 'documents', path: '/metadata', interaction: INTERACTION.documentsMetadata, scope: 'organization/*.read' }],
+      [
+        'structured',
+        {
+          root: 'structured',
+          path: '/metadata',
+          interaction: INTERACTION.structuredMetadata,
+          scope: 'organization/*.read',
+        },
+      ],
+      [
+        'documents',
+        {
+          root: 'documents',
+          path: '/metadata',
+          interaction: INTERACTION.documentsMetadata,
+          scope: 'organization/*.read',
+        },
+      ],
     ];
     it.each(capabilityCases)('answers 403 ACCESS DENIED when the %s capability is off', async (capability, call) => {
       await patch(practice.ods, { gpconnect: { [capability]: false } });
@@ -761,7 +1320,9 @@ describe('GP Connect provider', () => {
       const reply = await structured(parameters(archetype('standard').nhsNumber, request));
       expect(reply.status).toBe(200);
       const outcome = entries(reply).find((resource) => resource.resourceType === 'OperationOutcome');
-      expect(outcome).toMatchObject({ issue: [{ severity: 'warning', details: { text: `${parameter} has been disabled` }, diagnostics: parameter }] });
+      expect(outcome).toMatchObject({
+        issue: [{ severity: 'warning', details: { text: `${parameter} has been disabled` }, diagnostics: parameter }],
+      });
       expect(entries(reply).some((resource) => resource.resourceType === 'List')).toBe(false);
     });
   });

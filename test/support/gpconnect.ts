@@ -96,10 +96,16 @@ export function gpcClient(practice: ManifestPractice, consumerAsid: string) {
     const response = await fetch(`${practice.serviceRoots[call.root ?? 'gpconnect']}${call.path}`, {
       method: call.method ?? 'GET',
       headers,
-      ...(call.body === undefined ? {} : { body: typeof call.body === 'string' ? call.body : JSON.stringify(call.body) }),
+      ...(call.body === undefined
+        ? {}
+        : { body: typeof call.body === 'string' ? call.body : JSON.stringify(call.body) }),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+    };
   };
 }
 

@@ -18,7 +18,10 @@ export function isFoundOnGpConnect(patient: Patient): boolean {
  */
 export function assertRecordShareable(patient: Patient, nhsNumber: string): void {
   if (!isFoundOnGpConnect(patient) || patient.registration.type !== 'R') {
-    throw new SimError('patient-not-found', `No patient with NHS number ${nhsNumber} whose record this practice can share.`);
+    throw new SimError(
+      'patient-not-found',
+      `No patient with NHS number ${nhsNumber} whose record this practice can share.`,
+    );
   }
   if (patient.dissent) {
     throw new SimError(

@@ -9,7 +9,10 @@ export function searchsetBundle(context: GpcContext, resources: readonly Resourc
   return {
     resourceType: 'Bundle',
     id: randomUUID(),
-    meta: { lastUpdated: context.engine.clock.nowDate().toISOString(), profile: [profile('GPConnect-Searchset-Bundle-1')] },
+    meta: {
+      lastUpdated: context.engine.clock.nowDate().toISOString(),
+      profile: [profile('GPConnect-Searchset-Bundle-1')],
+    },
     type: 'searchset',
     total: resources.length,
     entry: resources.map((resource) => ({

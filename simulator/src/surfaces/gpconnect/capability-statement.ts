@@ -13,20 +13,41 @@ function resources(capability: Capability) {
   switch (capability) {
     case 'foundations':
       return [
-        { type: 'Patient', interaction: [{ code: 'read' }, { code: 'search-type' }], searchParam: [{ name: 'identifier', type: 'token' }] },
-        { type: 'Organization', interaction: [{ code: 'read' }, { code: 'search-type' }], searchParam: [{ name: 'identifier', type: 'token' }] },
-        { type: 'Practitioner', interaction: [{ code: 'read' }, { code: 'search-type' }], searchParam: [{ name: 'identifier', type: 'token' }] },
+        {
+          type: 'Patient',
+          interaction: [{ code: 'read' }, { code: 'search-type' }],
+          searchParam: [{ name: 'identifier', type: 'token' }],
+        },
+        {
+          type: 'Organization',
+          interaction: [{ code: 'read' }, { code: 'search-type' }],
+          searchParam: [{ name: 'identifier', type: 'token' }],
+        },
+        {
+          type: 'Practitioner',
+          interaction: [{ code: 'read' }, { code: 'search-type' }],
+          searchParam: [{ name: 'identifier', type: 'token' }],
+        },
         { type: 'Location', interaction: [{ code: 'read' }] },
       ];
     case 'structured':
       return [];
     case 'documents':
       return [
-        { type: 'Patient', interaction: [{ code: 'search-type' }], searchParam: [{ name: 'identifier', type: 'token' }] },
+        {
+          type: 'Patient',
+          interaction: [{ code: 'search-type' }],
+          searchParam: [{ name: 'identifier', type: 'token' }],
+        },
         {
           type: 'DocumentReference',
           interaction: [{ code: 'search-type' }],
-          searchInclude: ['DocumentReference:subject:Patient', 'DocumentReference:custodian:Organization', 'DocumentReference:author:Organization', 'DocumentReference:author:Practitioner'],
+          searchInclude: [
+            'DocumentReference:subject:Patient',
+            'DocumentReference:custodian:Organization',
+            'DocumentReference:author:Organization',
+            'DocumentReference:author:Practitioner',
+          ],
           searchParam: [
             { name: 'created', type: 'date' },
             { name: 'author', type: 'token' },

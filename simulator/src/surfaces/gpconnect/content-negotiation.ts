@@ -31,7 +31,10 @@ export function assertGpcContentTypes(request: SimRequest): void {
   const contentType = request.headers['content-type'];
   if (request.method === 'POST' || request.method === 'PUT') {
     if (contentType === undefined || contentType.trim() === '') {
-      throw new SimError('unsupported-media-type', 'A Content-Type header is required: send application/fhir+json;charset=utf-8.');
+      throw new SimError(
+        'unsupported-media-type',
+        'A Content-Type header is required: send application/fhir+json;charset=utf-8.',
+      );
     }
     check(mediaOf(contentType), `Content-Type ${contentType}`);
   }

@@ -30,9 +30,13 @@ function foundPatient(context: GpcContext, patient: Patient | undefined): Patien
 export async function findPatient(context: GpcContext): Promise<SimResponse> {
   const { value } = identifierParam(context.request, [NHS_NUMBER_SYSTEM], 'NHS number');
   if (!isValidNhsNumber(value)) {
-    throw new SimError('invalid-nhs-number', `"${value}" is not a valid NHS number (10 digits with a Mod 11 check digit).`, {
-      field: 'identifier',
-    });
+    throw new SimError(
+      'invalid-nhs-number',
+      `"${value}" is not a valid NHS number (10 digits with a Mod 11 check digit).`,
+      {
+        field: 'identifier',
+      },
+    );
   }
   const { population } = context.engine;
   const lookup = population.byNhsNumber(value);
@@ -93,11 +97,7 @@ export function readOrganization(context: GpcContext): SimResponse {
 }
 
 export function findOrganizations(context: GpcContext): SimResponse {
-  const { value } = identifierParam(
-    context.request,
-    [ODS_ORGANIZATION_CODE, LEGACY_ODS_ORGANIZATION_CODE],
-    'ODS code',
-  );
+  const { value } = identifierParam(context.request, [ODS_ORGANIZATION_CODE, LEGACY_ODS_ORGANIZATION_CODE], 'ODS code');
   const practice = context.engine.population.practice(value);
   const resources = practice ? [toGpcOrganization(context.engine.population, practice)] : [];
   return gpcResponse(context.request, 200, searchsetBundle(context, resources));

@@ -31,7 +31,9 @@ function header(request: SimRequest, name: string): string {
     });
   }
   if (value.length > MAX_HEADER_CHARS) {
-    throw new SimError('invalid-request', `The ${name} header is longer than ${MAX_HEADER_CHARS} characters.`, { field: name });
+    throw new SimError('invalid-request', `The ${name} header is longer than ${MAX_HEADER_CHARS} characters.`, {
+      field: name,
+    });
   }
   return value.trim();
 }

@@ -26,7 +26,12 @@ export const interactions = {
 export type InteractionName = keyof typeof interactions;
 
 export type Scope = 'patient/*.read' | 'patient/*.write' | 'organization/*.read' | 'organization/*.write';
-export const scopes: readonly Scope[] = ['patient/*.read', 'patient/*.write', 'organization/*.read', 'organization/*.write'];
+export const scopes: readonly Scope[] = [
+  'patient/*.read',
+  'patient/*.write',
+  'organization/*.read',
+  'organization/*.write',
+];
 
 export const interactionScope: Record<InteractionName, Scope> = {
   metadata: 'organization/*.read',

@@ -65,11 +65,17 @@ function embedded(payload: Json, claim: string, resourceType: string): Json {
   if (value === undefined || value === null) throw bad(`The JWT has no ${claim} claim; send a ${resourceType}.`);
   if (!isObject(value)) throw invalidResource(`The JWT ${claim} claim must be a FHIR STU3 ${resourceType}.`);
   if (value['resourceType'] !== resourceType) {
-    throw invalidResource(`The JWT ${claim} claim must be a ${resourceType} resource, not ${String(value['resourceType'])}.`);
+    throw invalidResource(
+      `The JWT ${claim} claim must be a ${resourceType} resource, not ${String(value['resourceType'])}.`,
+    );
   }
   for (const arrayElement of ['identifier', 'name']) {
     const element = value[arrayElement];
-    if (element !== undefined && !(arrayElement === 'name' && resourceType === 'Organization') && !Array.isArray(element)) {
+    if (
+      element !== undefined &&
+      !(arrayElement === 'name' && resourceType === 'Organization') &&
+      !Array.isArray(element)
+    ) {
       throw invalidResource(`The JWT ${claim}.${arrayElement} must be an array, as FHIR STU3 defines it.`);
     }
   }
@@ -113,9 +119,12 @@ export function validateGpcToken(authorization: string | undefined, nowS: number
   }
   if ('requested_record' in payload) throw bad('The JWT must not carry the retired requested_record claim.');
   const { exp, iat } = payload;
-  if (typeof exp !== 'number' || !Number.isInteger(exp)) throw bad('The JWT exp claim must be an integer (Unix seconds).');
-  if (typeof iat !== 'number' || !Number.isInteger(iat)) throw bad('The JWT iat claim must be an integer (Unix seconds).');
-  if (exp - iat !== LIFETIME_S) throw bad(`The JWT exp must be exactly ${LIFETIME_S} seconds after iat (was ${exp - iat}).`);
+  if (typeof exp !== 'number' || !Number.isInteger(exp))
+    throw bad('The JWT exp claim must be an integer (Unix seconds).');
+  if (typeof iat !== 'number' || !Number.isInteger(iat))
+    throw bad('The JWT iat claim must be an integer (Unix seconds).');
+  if (exp - iat !== LIFETIME_S)
+    throw bad(`The JWT exp must be exactly ${LIFETIME_S} seconds after iat (was ${exp - iat}).`);
   // A future iat is accepted (GitHub nhsconnect/gpconnect #188); only an expired token is refused.
   if (exp < nowS) throw bad('The JWT has expired: mint a new token for every request (exp = iat + 300).');
   if (payload['reason_for_request'] !== 'directcare') {
@@ -150,7 +159,8 @@ export function validateGpcToken(authorization: string | undefined, nowS: number
   }
   // "UNK" is allowed for the SDS user id (PT JWT.feature: practitioner identity UNK → 200).
   const sdsUserId = identifierValue(practitioner, SDS_USER_ID);
-  if (sdsUserId === undefined) throw bad(`The JWT requesting_practitioner needs an identifier with system ${SDS_USER_ID}.`);
+  if (sdsUserId === undefined)
+    throw bad(`The JWT requesting_practitioner needs an identifier with system ${SDS_USER_ID}.`);
 
   return {
     iss: payload['iss'] as string,

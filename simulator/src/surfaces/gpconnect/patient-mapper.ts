@@ -46,7 +46,12 @@ export interface PatientView {
  * telecom, registrationDetails (preferred branch surgery, period, type), nhsCommunication and the
  * managing organisation; MUST NOT elements (ethnicity, religion, marital status...) never appear.
  */
-export function toGpcPatient(population: Population, patient: Patient, practice: Practice, view: PatientView): Resource {
+export function toGpcPatient(
+  population: Population,
+  patient: Patient,
+  practice: Practice,
+  view: PatientView,
+): Resource {
   const usualGp = practice.staff[patient.usualGpIndex];
   const main = practice.locations.find((location) => location.main) ?? practice.locations[0];
   const type = view.registrationType ?? patient.registration.type;
@@ -113,7 +118,13 @@ export function toGpcPatient(population: Population, patient: Patient, practice:
       },
     ],
     ...(patient.telecom.length > 0
-      ? { telecom: patient.telecom.map((telecom) => ({ system: telecom.system, value: telecom.value, use: telecom.use })) }
+      ? {
+          telecom: patient.telecom.map((telecom) => ({
+            system: telecom.system,
+            value: telecom.value,
+            use: telecom.use,
+          })),
+        }
       : {}),
     gender: patient.sex,
     birthDate: patient.birthDate,

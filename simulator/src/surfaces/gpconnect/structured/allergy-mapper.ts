@@ -15,7 +15,11 @@ export function toGpcAllergy(builder: BundleBuilder, allergy: Allergy): Resource
     id: allergy.id,
     meta: { profile: [profile('CareConnect-GPC-AllergyIntolerance-1')] },
     ...(resolved
-      ? { extension: [{ url: END_EXTENSION, extension: [{ url: 'endDate', valueDateTime: allergy.endDate ?? allergy.date }] }] }
+      ? {
+          extension: [
+            { url: END_EXTENSION, extension: [{ url: 'endDate', valueDateTime: allergy.endDate ?? allergy.date }] },
+          ],
+        }
       : {}),
     identifier: builder.identifier(allergy),
     clinicalStatus: allergy.clinicalStatus,

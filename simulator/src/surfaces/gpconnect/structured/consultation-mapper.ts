@@ -50,7 +50,9 @@ export function toGpcConsultation(
     encounter: { reference: `Encounter/${consultation.id}` },
     date: consultation.date,
     note: consultation.narrative.map((text) => ({ text })),
-    ...(items.length > 0 ? { entry: items } : { emptyReason: { text: 'No items recorded in this consultation are in this response.' } }),
+    ...(items.length > 0
+      ? { entry: items }
+      : { emptyReason: { text: 'No items recorded in this consultation are in this response.' } }),
   });
   return `Encounter/${consultation.id}`;
 }

@@ -18,7 +18,8 @@ export const primaryLists = {
 export type PrimaryList = keyof typeof primaryLists;
 
 const WARNING_EXTENSION = profile('Extension-CareConnect-GPC-ListWarningCode-1');
-const CLINICAL_SETTING_EXTENSION = 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ClinicalSetting-1';
+const CLINICAL_SETTING_EXTENSION =
+  'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ClinicalSetting-1';
 const EMPTY_REASON_SYSTEM = 'http://hl7.org/fhir/special-values';
 
 export interface ListOptions {
@@ -46,7 +47,10 @@ export function primaryList(kind: PrimaryList, references: readonly string[], op
   const { code, title } = primaryLists[kind];
   const warnings: { code: string; text: string }[] = [];
   if (options.confidentialWithheld) {
-    warnings.push({ code: 'confidential-items', text: 'Items excluded due to confidentiality and/or patient preferences.' });
+    warnings.push({
+      code: 'confidential-items',
+      text: 'Items excluded due to confidentiality and/or patient preferences.',
+    });
   }
   if (options.patient.inTransitSince !== undefined) {
     warnings.push({
@@ -75,7 +79,9 @@ export function primaryList(kind: PrimaryList, references: readonly string[], op
     code: { coding: [{ system: SNOMED, code, display: title }] },
     subject: { reference: `Patient/${options.patient.id}` },
     date: options.date,
-    orderedBy: { coding: [{ system: 'http://hl7.org/fhir/list-order', code: 'event-date', display: 'Sorted by Event Date' }] },
+    orderedBy: {
+      coding: [{ system: 'http://hl7.org/fhir/list-order', code: 'event-date', display: 'Sorted by Event Date' }],
+    },
     ...(warnings.length > 0 ? { note: warnings.map((warning) => ({ text: warning.text })) } : {}),
     ...(empty
       ? {

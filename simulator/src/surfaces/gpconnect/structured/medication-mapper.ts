@@ -1,6 +1,5 @@
 import type { Medication } from '../../../domain/clinical-record';
 import type { Population } from '../../../population/population';
-import type { Resource } from '../stu3';
 import { profile } from '../stu3';
 import type { BundleBuilder } from './bundle-builder';
 
@@ -27,7 +26,12 @@ function dispense(medication: Pick<Medication, 'quantityText' | 'durationDays'>,
   return {
     validityPeriod: { start },
     quantity: { extension: [{ url: QUANTITY_TEXT, valueString: medication.quantityText }] },
-    expectedSupplyDuration: { value: medication.durationDays, unit: 'day', system: 'http://unitsofmeasure.org', code: 'd' },
+    expectedSupplyDuration: {
+      value: medication.durationDays,
+      unit: 'day',
+      system: 'http://unitsofmeasure.org',
+      code: 'd',
+    },
   };
 }
 
@@ -48,7 +52,13 @@ export function toGpcMedication(
   const coding = [
     { system: 'http://snomed.info/sct', code: medication.concept.code, display: medication.concept.display },
     ...(practice.system === 'emis'
-      ? [{ system: EMIS_DRUG_CODES, code: `EMIS${medication.concept.code.slice(-6)}`, display: medication.concept.display }]
+      ? [
+          {
+            system: EMIS_DRUG_CODES,
+            code: `EMIS${medication.concept.code.slice(-6)}`,
+            display: medication.concept.display,
+          },
+        ]
       : []),
   ];
   builder.add({
@@ -116,10 +126,7 @@ export function toGpcMedication(
         authoredOn: issue.date,
         ...(recorder ? { recorder } : {}),
         dosageInstruction: dosage,
-        dispenseRequest: dispense(
-          { quantityText: issue.quantityText, durationDays: issue.durationDays },
-          issue.date,
-        ),
+        dispenseRequest: dispense({ quantityText: issue.quantityText, durationDays: issue.durationDays }, issue.date),
       });
     }
   }

@@ -21,10 +21,21 @@ export function toGpcObservation(builder: BundleBuilder, observation: Observatio
     issued: observation.recorded,
     ...(performer ? { performer: [performer] } : {}),
     ...(observation.value !== undefined
-      ? { valueQuantity: { value: observation.value, unit: observation.unit ?? '', system: UCUM, code: observation.unit ?? '1' } }
+      ? {
+          valueQuantity: {
+            value: observation.value,
+            unit: observation.unit ?? '',
+            system: UCUM,
+            code: observation.unit ?? '1',
+          },
+        }
       : {}),
     ...(observation.referenceRange
-      ? { referenceRange: [{ low: { value: observation.referenceRange.low }, high: { value: observation.referenceRange.high } }] }
+      ? {
+          referenceRange: [
+            { low: { value: observation.referenceRange.low }, high: { value: observation.referenceRange.high } },
+          ],
+        }
       : {}),
     ...(observation.components
       ? {
@@ -52,14 +63,19 @@ export function toGpcInvestigation(
     subject: builder.subject,
     collection: { collectedDateTime: report.date },
   });
-  for (const result of results) builder.add({ ...toGpcObservation(builder, result), specimen: { reference: `Specimen/${specimenId}` } });
+  for (const result of results)
+    builder.add({ ...toGpcObservation(builder, result), specimen: { reference: `Specimen/${specimenId}` } });
   builder.add({
     resourceType: 'DiagnosticReport',
     id: report.id,
     meta: { profile: [profile('CareConnect-GPC-DiagnosticReport-1')] },
     identifier: builder.identifier(report),
     status: 'final',
-    category: { coding: [{ system: 'http://hl7.org/fhir/v2/0074', code: 'PAT', display: 'Pathology (gross & histopath, not surgical)' }] },
+    category: {
+      coding: [
+        { system: 'http://hl7.org/fhir/v2/0074', code: 'PAT', display: 'Pathology (gross & histopath, not surgical)' },
+      ],
+    },
     code: codeable(report.concept),
     subject: builder.subject,
     issued: report.issued,

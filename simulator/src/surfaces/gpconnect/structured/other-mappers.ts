@@ -4,7 +4,8 @@ import { profile } from '../stu3';
 import type { BundleBuilder } from './bundle-builder';
 import { codeable } from './bundle-builder';
 
-const VACCINATION_PROCEDURE = 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-VaccinationProcedure-1';
+const VACCINATION_PROCEDURE =
+  'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-VaccinationProcedure-1';
 
 /** CareConnect-GPC-Immunization-1 (GPC _includes/accessrecord_structured/immunizations_response1.json). */
 export function toGpcImmunisation(builder: BundleBuilder, immunisation: Immunisation): Resource {
@@ -17,7 +18,10 @@ export function toGpcImmunisation(builder: BundleBuilder, immunisation: Immunisa
     identifier: builder.identifier(immunisation),
     status: 'completed',
     notGiven: immunisation.status === 'not-done',
-    vaccineCode: { coding: [{ system: 'http://snomed.info/sct', code: '777777771000000108', display: 'Vaccine not mapped' }], text: immunisation.concept.display },
+    vaccineCode: {
+      coding: [{ system: 'http://snomed.info/sct', code: '777777771000000108', display: 'Vaccine not mapped' }],
+      text: immunisation.concept.display,
+    },
     patient: builder.subject,
     date: immunisation.date,
     primarySource: true,
@@ -25,7 +29,9 @@ export function toGpcImmunisation(builder: BundleBuilder, immunisation: Immunisa
     ...(immunisation.status === 'not-done' && immunisation.notGivenReason
       ? { explanation: { reasonNotGiven: [codeable(immunisation.notGivenReason)] } }
       : {}),
-    ...(immunisation.doseNumber !== undefined ? { vaccinationProtocol: [{ doseSequence: immunisation.doseNumber, doseStatus: { text: 'Counts' } }] } : {}),
+    ...(immunisation.doseNumber !== undefined
+      ? { vaccinationProtocol: [{ doseSequence: immunisation.doseNumber, doseStatus: { text: 'Counts' } }] }
+      : {}),
   };
 }
 

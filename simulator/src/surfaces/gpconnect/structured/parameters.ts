@@ -63,7 +63,8 @@ const MAX_PARAMETERS = 64;
 const WHOLE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const invalidParameter = (field: string, message: string) =>
   new SimError('invalid-parameter', `${field}: ${message}`, { field });
@@ -72,7 +73,10 @@ const invalidResource = (message: string, field?: string) =>
 
 function wholeDate(value: unknown, field: string): string {
   if (typeof value !== 'string' || !WHOLE_DATE.test(value) || Number.isNaN(Date.parse(value))) {
-    throw invalidParameter(field, `"${String(value)}" must be a whole date YYYY-MM-DD (no partial date, time or offset).`);
+    throw invalidParameter(
+      field,
+      `"${String(value)}" must be a whole date YYYY-MM-DD (no partial date, time or offset).`,
+    );
   }
   return value;
 }
@@ -143,9 +147,11 @@ export function parseStructuredQuery(body: Buffer, today: string): StructuredQue
     }
     const values: Record<string, unknown> = {};
     const entryParts = entry['part'];
-    if (entryParts !== undefined && !Array.isArray(entryParts)) throw invalidResource(`${name}.part must be an array.`, name);
+    if (entryParts !== undefined && !Array.isArray(entryParts))
+      throw invalidResource(`${name}.part must be an array.`, name);
     for (const part of (entryParts ?? []) as unknown[]) {
-      if (!isObject(part) || typeof part['name'] !== 'string') throw invalidResource(`Every part of ${name} needs a name.`, name);
+      if (!isObject(part) || typeof part['name'] !== 'string')
+        throw invalidResource(`Every part of ${name} needs a name.`, name);
       const partName = part['name'];
       const type = known[partName];
       if (type === undefined) {
@@ -269,7 +275,10 @@ function buildQuery(
     if (date !== undefined) {
       const onOrBefore = wholeDate(date, 'diaryEntriesSearchDate');
       if (onOrBefore < today) {
-        throw invalidParameter('diaryEntriesSearchDate', `${onOrBefore} is in the past; use today (${today}) or later.`);
+        throw invalidParameter(
+          'diaryEntriesSearchDate',
+          `${onOrBefore} is in the past; use today (${today}) or later.`,
+        );
       }
       query.diary = { onOrBefore };
     } else {

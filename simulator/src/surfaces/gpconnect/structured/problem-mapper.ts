@@ -5,7 +5,8 @@ import type { BundleBuilder } from './bundle-builder';
 import { codeable } from './bundle-builder';
 
 const SIGNIFICANCE = 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ProblemSignificance-1';
-const RELATED_CONTENT = 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedClinicalContent-1';
+const RELATED_CONTENT =
+  'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedClinicalContent-1';
 
 /**
  * CareConnect-GPC-ProblemHeader-Condition-1: category problem-list-item, significance major|minor,
@@ -21,10 +22,7 @@ export function toGpcProblem(builder: BundleBuilder, problem: Problem, linked: R
     resourceType: 'Condition',
     id: problem.id,
     meta: { profile: [profile('CareConnect-GPC-ProblemHeader-Condition-1')] },
-    extension: [
-      { url: SIGNIFICANCE, valueCode: problem.significance },
-      ...related,
-    ],
+    extension: [{ url: SIGNIFICANCE, valueCode: problem.significance }, ...related],
     identifier: builder.identifier(problem),
     clinicalStatus: problem.status,
     category: [

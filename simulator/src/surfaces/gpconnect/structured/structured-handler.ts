@@ -62,9 +62,13 @@ export async function getStructuredRecord(context: GpcContext): Promise<SimRespo
   const query = parseStructuredQuery(request.body, engine.clock.today());
   const { population } = engine;
   const lookup = population.byNhsNumber(query.nhsNumber);
-  const patient = lookup && !lookup.superseded && lookup.patient.practiceIndex === practice.index ? lookup.patient : undefined;
+  const patient =
+    lookup && !lookup.superseded && lookup.patient.practiceIndex === practice.index ? lookup.patient : undefined;
   if (!patient) {
-    throw new SimError('patient-not-found', `No patient with NHS number ${query.nhsNumber} is registered at ${practice.ods}.`);
+    throw new SimError(
+      'patient-not-found',
+      `No patient with NHS number ${query.nhsNumber} is registered at ${practice.ods}.`,
+    );
   }
   try {
     assertRecordShareable(patient, query.nhsNumber);
@@ -160,7 +164,12 @@ function addAreas(
       // Ended allergies are contained in their List (GPC retrieve_patient_record, allergies).
       const ended = items.filter((allergy) => allergy.clinicalStatus === 'resolved');
       const contained = ended.map((allergy) => toGpcAllergy(builder, allergy));
-      list('endedAllergies', ended.map((allergy) => `#${allergy.id}`), withheld, contained);
+      list(
+        'endedAllergies',
+        ended.map((allergy) => `#${allergy.id}`),
+        withheld,
+        contained,
+      );
     }
   }
   if (query.medication && asked('medication', true)) {
@@ -189,7 +198,9 @@ function addAreas(
   }
   if (query.uncategorised && asked('uncategorised', true)) {
     const { period } = query.uncategorised;
-    const { items, withheld } = shareable(record.observations.filter((observation) => observation.reportId === undefined));
+    const { items, withheld } = shareable(
+      record.observations.filter((observation) => observation.reportId === undefined),
+    );
     const references = items
       .filter((observation) => inRange(observation.date, period))
       .map((observation) => {
