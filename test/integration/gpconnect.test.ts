@@ -1259,6 +1259,139 @@ describe('GP Connect provider', () => {
     });
   });
 
+  describe('register patient (GPC foundations_use_case_register_a_patient.md)', () => {
+    type Archetype = control.Manifest['archetypes'][number];
+    const registration = (
+      person: { nhsNumber: string; name: string; birthDate: string },
+      overrides: Record<string, unknown> = {},
+    ) => {
+      const [given = '', ...family] = person.name.split(' ');
+      return {
+        resourceType: 'Parameters',
+        parameter: [
+          {
+            name: 'registerPatient',
+            resource: {
+              resourceType: 'Patient',
+              identifier: [{ system: NHS, value: person.nhsNumber }],
+              name: [{ use: 'official', family: family.join(' '), given: [given] }],
+              birthDate: person.birthDate,
+              ...overrides,
+            },
+          },
+        ],
+      };
+    };
+    const register = (body: unknown, call: Partial<GpcCall> = {}) =>
+      gpc({
+        method: 'POST',
+        path: '/Patient/$gpc.registerpatient',
+        interaction: INTERACTION.registerPatient,
+        scope: 'patient/*.write',
+        body,
+        ...call,
+      });
+    const elsewhere = (key: string): Archetype =>
+      manifest.archetypes.find((candidate) => candidate.key === key && candidate.ods !== practice.ods) as Archetype;
+
+    it('registers a patient of another practice temporarily: 200 searchset, registration type T, then findable here', async () => {
+      const person = elsewhere('standard');
+      const reply = await register(registration(person));
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 1 });
+      expect(JSON.stringify(entries(reply)[0])).toContain('"code":"T"');
+      const found = await findPatient(person.nhsNumber);
+      expect(found.body['total']).toBe(1);
+      const again = await register(registration(person));
+      expect(again.status).toBe(409);
+      expect(spineCode(again)).toBe('DUPLICATE_REJECTED');
+    });
+
+    it('re-activates an inactive patient of this practice as a temporary registration', async () => {
+      const reply = await register(registration(archetype('inactive')));
+      expect(reply.status).toBe(200);
+    });
+
+    it('answers 409 DUPLICATE_REJECTED for a patient already actively registered here', async () => {
+      const reply = await register(registration(archetype('standard')));
+      expect(reply.status).toBe(409);
+      expect(spineCode(reply)).toBe('DUPLICATE_REJECTED');
+    });
+
+    const refusals: [string, () => unknown, number, string][] = [
+      ['a deceased patient', () => registration(elsewhere('deceased')), 400, 'INVALID_PATIENT_DEMOGRAPHICS'],
+      ['a sensitive patient', () => registration(elsewhere('sensitive')), 400, 'INVALID_PATIENT_DEMOGRAPHICS'],
+      [
+        'a patient PDS does not hold (unverified)',
+        () => registration(elsewhere('unverified')),
+        400,
+        'INVALID_PATIENT_DEMOGRAPHICS',
+      ],
+      [
+        'a date of birth PDS does not match',
+        () => registration({ ...elsewhere('standard'), birthDate: '1900-01-01' }),
+        400,
+        'INVALID_PATIENT_DEMOGRAPHICS',
+      ],
+      [
+        'a superseded NHS number',
+        () =>
+          registration({
+            ...elsewhere('superseded'),
+            nhsNumber: elsewhere('superseded').supersededNhsNumbers?.[0] ?? '',
+          }),
+        400,
+        'INVALID_NHS_NUMBER',
+      ],
+      [
+        'an NHS number failing Mod 11',
+        () => registration({ ...elsewhere('standard'), nhsNumber: '9000000001' }),
+        400,
+        'INVALID_NHS_NUMBER',
+      ],
+      ['a body that is not Parameters', () => ({ resourceType: 'Patient' }), 422, 'INVALID_RESOURCE'],
+      [
+        'a Patient without birthDate',
+        () => registration({ ...elsewhere('standard'), birthDate: '' }),
+        422,
+        'INVALID_RESOURCE',
+      ],
+      [
+        'a Patient populating maritalStatus',
+        () => registration(elsewhere('standard'), { maritalStatus: { text: 'M' } }),
+        422,
+        'INVALID_RESOURCE',
+      ],
+      [
+        'a Patient without an official name',
+        () => registration(elsewhere('standard'), { name: [{ use: 'usual', family: 'X', given: ['Y'] }] }),
+        422,
+        'INVALID_RESOURCE',
+      ],
+    ];
+    it.each(refusals)('refuses %s with %i %s', async (_name, body, status, code) => {
+      const reply = await register(body());
+      expect(reply.status).toBe(status);
+      expect(spineCode(reply)).toBe(code);
+    });
+
+    it('needs the patient/*.write scope', async () => {
+      const reply = await register(registration(elsewhere('standard')), { scope: 'patient/*.read' });
+      expect(reply.status).toBe(400);
+    });
+
+    it('answers 500 INTERNAL_SERVER_ERROR when PDS cannot be reached', async () => {
+      gpsim.engine.spine.markUnavailable('test outage');
+      try {
+        const reply = await register(registration(elsewhere('duplicate-demographics')));
+        expect(reply.status).toBe(500);
+        expect(spineCode(reply)).toBe('INTERNAL_SERVER_ERROR');
+      } finally {
+        gpsim.engine.spine.markAvailable();
+      }
+    });
+  });
+
   describe('practice enablement (GPC development_api_non_functional_requirements.md; clinical_area_config.md)', () => {
     afterEach(async () => {
       await patch(practice.ods, {

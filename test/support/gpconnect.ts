@@ -11,6 +11,7 @@ export const INTERACTION = {
   readOrganization: 'urn:nhs:names:services:gpconnect:fhir:rest:read:organization-1',
   searchOrganization: 'urn:nhs:names:services:gpconnect:fhir:rest:search:organization-1',
   readLocation: 'urn:nhs:names:services:gpconnect:fhir:rest:read:location-1',
+  registerPatient: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1',
   structuredMetadata: 'urn:nhs:names:services:gpconnect:structured:fhir:rest:read:metadata-1',
   getStructuredRecord: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
   documentsMetadata: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:read:metadata-1',

@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../domain/audit';
 import type { RecordEntry } from '../domain/clinical-record';
+import type { TemporaryRegistration } from '../domain/register-patient';
 import type { Task, TaskStatus } from '../domain/tasks';
 
 /**
@@ -17,6 +18,7 @@ export interface Store {
   readonly records: RecordRepository;
   readonly audit: AuditRepository;
   readonly tasks: TaskRepository;
+  readonly registrations: RegistrationRepository;
   close(): Promise<void>;
   /** Drops every change, back to the seed state. The audit trail is kept: it is append-only. */
   reset(): Promise<void>;
@@ -54,4 +56,11 @@ export interface TaskRepository {
   /** Replaces a task if it is still at `previousVersion`; false when someone changed it first. */
   replace(task: Task, previousVersion: number): Promise<boolean>;
   list(query: TaskQuery): Promise<Task[]>;
+}
+
+/** GP Connect temporary registrations made through $gpc.registerpatient, one per practice and NHS number. */
+export interface RegistrationRepository {
+  get(ods: string, nhsNumber: string): Promise<TemporaryRegistration | undefined>;
+  /** Stores the registration; false when the patient was already registered there (a unique key decides). */
+  create(registration: TemporaryRegistration): Promise<boolean>;
 }

@@ -6,6 +6,7 @@ import { SqliteAuditRepository, auditMigrations } from './audit-repository';
 import type { Migration } from './migrations';
 import { applyMigrations } from './migrations';
 import { SqliteRecordRepository, recordMigrations } from './record-repository';
+import { SqliteRegistrationRepository, registrationMigrations } from './registration-repository';
 import { SqliteSettingsRepository, settingsMigrations } from './settings-repository';
 import { SqliteTaskRepository, taskMigrations } from './task-repository';
 
@@ -15,6 +16,7 @@ const migrations: readonly Migration[] = [
   ...recordMigrations,
   ...auditMigrations,
   ...taskMigrations,
+  ...registrationMigrations,
 ];
 
 /**
@@ -28,6 +30,7 @@ export class SqliteStore implements Store {
   readonly records: SqliteRecordRepository;
   readonly audit: SqliteAuditRepository;
   readonly tasks: SqliteTaskRepository;
+  readonly registrations: SqliteRegistrationRepository;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -45,6 +48,7 @@ export class SqliteStore implements Store {
     this.records = new SqliteRecordRepository(this.db);
     this.audit = new SqliteAuditRepository(this.db);
     this.tasks = new SqliteTaskRepository(this.db);
+    this.registrations = new SqliteRegistrationRepository(this.db);
   }
 
   async close(): Promise<void> {

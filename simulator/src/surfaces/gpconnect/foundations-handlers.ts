@@ -7,6 +7,7 @@ import { auditGpcAccess } from './audit-access';
 import { DIRECTORY_VERSION, toGpcLocation, toGpcOrganization, toGpcPractitioner } from './directory-mappers';
 import type { GpcContext } from './gpc-request';
 import { gpcResponse } from './operation-outcome';
+import type { PatientView } from './patient-mapper';
 import { toGpcPatient } from './patient-mapper';
 import { searchsetBundle } from './bundle';
 import { identifierParam } from './search-params';
@@ -20,10 +21,26 @@ function withEtag(context: GpcContext, resource: Resource): SimResponse {
   return gpcResponse(context.request, 200, resource, { ETag: `W/"${meta?.versionId ?? DIRECTORY_VERSION}"` });
 }
 
-/** A patient of the practice addressed, as GP Connect may show them, or undefined. */
-function foundPatient(context: GpcContext, patient: Patient | undefined): Patient | undefined {
-  if (!patient || patient.practiceIndex !== context.practice.index) return undefined;
-  return isFoundOnGpConnect(patient) ? patient : undefined;
+interface Found {
+  patient: Patient;
+  view: PatientView;
+}
+
+/**
+ * A patient GP Connect may show at the practice addressed: registered there, or temporarily
+ * registered there through $gpc.registerpatient; undefined otherwise.
+ */
+async function foundPatient(context: GpcContext, patient: Patient | undefined): Promise<Found | undefined> {
+  if (!patient) return undefined;
+  if (patient.practiceIndex === context.practice.index && isFoundOnGpConnect(patient)) {
+    return { patient, view: { versionId: PATIENT_VERSION } };
+  }
+  const temporary = await context.engine.store.registrations.get(context.practice.ods, patient.nhsNumber);
+  if (!temporary || patient.deceasedDate !== undefined || patient.sensitive) return undefined;
+  return {
+    patient,
+    view: { versionId: PATIENT_VERSION, registrationType: 'T', registrationStart: temporary.registeredAt },
+  };
 }
 
 /** GET /Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|N (GPC foundations_use_case_find_a_patient.md). */
@@ -41,11 +58,9 @@ export async function findPatient(context: GpcContext): Promise<SimResponse> {
   const { population } = context.engine;
   const lookup = population.byNhsNumber(value);
   // Only the current number matches; no match is an empty searchset, never an error.
-  const patient = lookup && !lookup.superseded ? foundPatient(context, lookup.patient) : undefined;
-  if (lookup) await auditGpcAccess(context, lookup.patient, patient ? 'allowed' : 'refused');
-  const resources = patient
-    ? [toGpcPatient(population, patient, context.practice, { versionId: PATIENT_VERSION })]
-    : [];
+  const found = lookup && !lookup.superseded ? await foundPatient(context, lookup.patient) : undefined;
+  if (lookup) await auditGpcAccess(context, lookup.patient, found ? 'allowed' : 'refused');
+  const resources = found ? [toGpcPatient(population, found.patient, context.practice, found.view)] : [];
   return gpcResponse(context.request, 200, searchsetBundle(context, resources));
 }
 
@@ -54,15 +69,15 @@ export async function readPatient(context: GpcContext): Promise<SimResponse> {
   const id = context.request.params['id'] ?? '';
   const { population } = context.engine;
   const candidate = population.patientById(id);
-  const patient = foundPatient(context, candidate);
-  if (candidate) await auditGpcAccess(context, candidate, patient ? 'allowed' : 'refused');
-  if (!patient) {
+  const found = await foundPatient(context, candidate);
+  if (candidate) await auditGpcAccess(context, candidate, found ? 'allowed' : 'refused');
+  if (!found) {
     throw new SimError(
       'patient-not-found',
       `No patient with id "${id}" at ${context.practice.ods}. Find the id with Patient?identifier=${NHS_NUMBER_SYSTEM}|{NHS number}.`,
     );
   }
-  return withEtag(context, toGpcPatient(population, patient, context.practice, { versionId: PATIENT_VERSION }));
+  return withEtag(context, toGpcPatient(population, found.patient, context.practice, found.view));
 }
 
 export function readPractitioner(context: GpcContext): SimResponse {

@@ -14,6 +14,7 @@ import type { GpcContext } from './gpc-request';
 import { admitGpcRequest } from './gpc-request';
 import type { Capability, InteractionName } from './interactions';
 import { gpcResponse, renderGpConnectError } from './operation-outcome';
+import { registerPatient } from './register-patient-handler';
 import { getStructuredRecord } from './structured/structured-handler';
 
 type GpcHandler = (context: GpcContext) => SimResponse | Promise<SimResponse>;
@@ -53,6 +54,7 @@ export function createGpConnectSurface(engine: Engine): Surface {
     route('GET', 'foundations', '/metadata', ['metadata'], metadata('foundations')),
     route('GET', 'foundations', '/Patient', ['searchPatient'], findPatient),
     route('GET', 'foundations', '/Patient/:id', ['readPatient'], readPatient),
+    route('POST', 'foundations', '/Patient/$gpc.registerpatient', ['registerPatient'], registerPatient),
     route('GET', 'foundations', '/Practitioner', ['searchPractitioner'], findPractitioners),
     route('GET', 'foundations', '/Practitioner/:id', ['readPractitioner'], readPractitioner),
     route('GET', 'foundations', '/Organization', ['searchOrganization'], findOrganizations),
