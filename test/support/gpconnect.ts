@@ -15,6 +15,9 @@ export const INTERACTION = {
   structuredMetadata: 'urn:nhs:names:services:gpconnect:structured:fhir:rest:read:metadata-1',
   getStructuredRecord: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
   documentsMetadata: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:read:metadata-1',
+  documentsSearchPatient: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:search:patient-1',
+  searchDocuments: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:search:documentreference-1',
+  readBinary: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:read:binary-1',
 } as const;
 
 export type Claims = Record<string, unknown>;

@@ -15,6 +15,7 @@ import { admitGpcRequest } from './gpc-request';
 import type { Capability, InteractionName } from './interactions';
 import { gpcResponse, renderGpConnectError } from './operation-outcome';
 import { registerPatient } from './register-patient-handler';
+import { readBinary, searchDocuments } from './documents/document-handlers';
 import { getStructuredRecord } from './structured/structured-handler';
 
 type GpcHandler = (context: GpcContext) => SimResponse | Promise<SimResponse>;
@@ -64,6 +65,8 @@ export function createGpConnectSurface(engine: Engine): Surface {
     route('POST', 'structured', '/Patient/$gpc.getstructuredrecord', ['getStructuredRecord'], getStructuredRecord),
     route('GET', 'documents', '/metadata', ['documentsMetadata'], metadata('documents')),
     route('GET', 'documents', '/Patient', ['documentsSearchPatient'], findPatient),
+    route('GET', 'documents', '/Patient/:id/DocumentReference', ['searchDocuments'], searchDocuments),
+    route('GET', 'documents', '/Binary/:id', ['readBinary'], readBinary),
   ];
 
   return {

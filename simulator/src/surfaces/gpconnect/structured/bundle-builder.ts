@@ -13,6 +13,9 @@ import type { DateRange } from './parameters';
  */
 export class BundleBuilder {
   private readonly resources = new Map<string, Resource>();
+  // Thousands of items share a handful of clinicians: map each once.
+  private readonly recorders = new Map<number, { reference: string } | undefined>();
+  private readonly performers = new Map<number, { reference: string } | undefined>();
 
   constructor(
     readonly population: Population,
@@ -26,6 +29,20 @@ export class BundleBuilder {
 
   /** A reference to the recorder's PractitionerRole (adding Practitioner and role to the Bundle). */
   recorder(staffIndex: number): { reference: string } | undefined {
+    if (this.recorders.has(staffIndex)) return this.recorders.get(staffIndex);
+    const reference = this.mapRecorder(staffIndex);
+    this.recorders.set(staffIndex, reference);
+    return reference;
+  }
+
+  performer(staffIndex: number): { reference: string } | undefined {
+    if (this.performers.has(staffIndex)) return this.performers.get(staffIndex);
+    const reference = this.mapPerformer(staffIndex);
+    this.performers.set(staffIndex, reference);
+    return reference;
+  }
+
+  private mapRecorder(staffIndex: number): { reference: string } | undefined {
     const member = this.practice.staff[staffIndex];
     if (!member) return undefined;
     const role = toGpcPractitionerRole(this.population, this.practice, member);
@@ -34,7 +51,7 @@ export class BundleBuilder {
     return { reference: `PractitionerRole/${role.id ?? ''}` };
   }
 
-  performer(staffIndex: number): { reference: string } | undefined {
+  private mapPerformer(staffIndex: number): { reference: string } | undefined {
     const member = this.practice.staff[staffIndex];
     if (!member) return undefined;
     this.add(toGpcPractitioner(member));
