@@ -1524,6 +1524,256 @@ describe('GP Connect provider', () => {
     });
   });
 
+  describe('appointment management (Slot*.feature, Appointment*.feature; GPC appointments use cases)', () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const slotQuery = (extra: string[] = []) =>
+      [`status=free`, `start=ge${day(1)}`, `end=le${day(7)}`, '_include=Slot:schedule', ...extra].join('&');
+    const slotSearch = (query: string) =>
+      gpc({ path: `/Slot?${query}`, interaction: INTERACTION.searchSlots, scope: 'organization/*.read' });
+    const patientId = () => gpsim.engine.population.byNhsNumber(archetype('standard').nhsNumber)?.patient.id ?? '';
+    const appointment = (slot: Resource, overrides: Record<string, unknown> = {}) => ({
+      resourceType: 'Appointment',
+      meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1'] },
+      contained: [
+        {
+          resourceType: 'Organization',
+          id: '1',
+          identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'A1001' }],
+          name: 'Test Hospital',
+        },
+      ],
+      extension: [
+        {
+          url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-BookingOrganisation-1',
+          valueReference: { reference: '#1' },
+        },
+      ],
+      status: 'booked',
+      start: slot['start'],
+      end: slot['end'],
+      slot: [{ reference: `Slot/${slot.id ?? ''}` }],
+      description: 'Review of symptoms',
+      participant: [{ actor: { reference: `Patient/${patientId()}` }, status: 'accepted' }],
+      ...overrides,
+    });
+    const book = (body: unknown) =>
+      gpc({
+        method: 'POST',
+        path: '/Appointment',
+        interaction: INTERACTION.bookAppointment,
+        scope: 'patient/*.write',
+        body,
+      });
+    const put = (id: string, interaction: string, body: unknown, ifMatch?: string) =>
+      gpc({
+        method: 'PUT',
+        path: `/Appointment/${id}`,
+        interaction,
+        scope: 'patient/*.write',
+        body,
+        headers: { 'If-Match': ifMatch },
+      });
+    let free: Resource[] = [];
+    beforeAll(async () => {
+      free = entries(await slotSearch(slotQuery())).filter((resource) => resource.resourceType === 'Slot');
+    });
+
+    const missingCases: [string, string][] = [
+      ['status', [`start=ge${'2026-01-01'}`, 'end=le2026-01-02', '_include=Slot:schedule'].join('&')],
+      ['start', ['status=free', 'end=le2026-01-02', '_include=Slot:schedule'].join('&')],
+      ['end', ['status=free', 'start=ge2026-01-01', '_include=Slot:schedule'].join('&')],
+      ['_include=Slot:schedule', ['status=free', 'start=ge2026-01-01', 'end=le2026-01-02'].join('&')],
+    ];
+    it.each(missingCases)('answers 400 BAD_REQUEST when %s is missing', async (_name, query) => {
+      const reply = await slotSearch(query);
+      expect(reply.status).toBe(400);
+      expect(spineCode(reply)).toBe('BAD_REQUEST');
+    });
+
+    const badCases: [string, string][] = [
+      ['status=busy', ['status=busy', `start=ge${day(1)}`, `end=le${day(2)}`, '_include=Slot:schedule'].join('&')],
+      ['start without ge', ['status=free', `start=${day(1)}`, `end=le${day(2)}`, '_include=Slot:schedule'].join('&')],
+      [
+        'a partial start date',
+        ['status=free', 'start=ge2026-11', `end=le${day(2)}`, '_include=Slot:schedule'].join('&'),
+      ],
+      [
+        'a date-time without offset',
+        ['status=free', `start=ge${day(1)}T09:00:00`, `end=le${day(2)}`, '_include=Slot:schedule'].join('&'),
+      ],
+      [
+        'a range over two weeks',
+        ['status=free', `start=ge${day(1)}`, `end=le${day(16)}`, '_include=Slot:schedule'].join('&'),
+      ],
+      ['end before start', ['status=free', `start=ge${day(5)}`, `end=le${day(2)}`, '_include=Slot:schedule'].join('&')],
+      [
+        'start twice',
+        ['status=free', `start=ge${day(1)}`, `start=ge${day(2)}`, `end=le${day(3)}`, '_include=Slot:schedule'].join(
+          '&',
+        ),
+      ],
+    ];
+    it.each(badCases)('answers 422 INVALID_PARAMETER for %s', async (_name, query) => {
+      const reply = await slotSearch(query);
+      expect(reply.status).toBe(422);
+      expect(spineCode(reply)).toBe('INVALID_PARAMETER');
+    });
+
+    it('returns free future Slots with their Schedules and the Organization', async () => {
+      const reply = await slotSearch(slotQuery());
+      expect(reply.status).toBe(200);
+      const types = new Set(entries(reply).map((resource) => resource.resourceType));
+      expect(types).toEqual(new Set(['Slot', 'Schedule', 'Organization']));
+      expect(free.length).toBeGreaterThan(0);
+      for (const slot of free)
+        expect(slot).toMatchObject({
+          status: 'free',
+          meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Slot-1'] },
+        });
+    });
+
+    it('adds the Practitioners for _include:recurse=Schedule:actor:Practitioner', async () => {
+      const reply = await slotSearch(slotQuery(['_include:recurse=Schedule:actor:Practitioner']));
+      expect(entries(reply).some((resource) => resource.resourceType === 'Practitioner')).toBe(true);
+    });
+
+    it('shows slots reserved for an organisation only to that organisation (searchFilter ODS)', async () => {
+      const ods = (manifest.consumers[0] as { ods: string }).ods;
+      const filtered = entries(
+        await slotSearch(
+          slotQuery([`searchFilter=${encodeURIComponent(`https://fhir.nhs.uk/Id/ods-organization-code|${ods}`)}`]),
+        ),
+      );
+      expect(filtered.filter((resource) => resource.resourceType === 'Slot').length).toBeGreaterThan(free.length);
+    });
+
+    it('books a free slot (201, Location, ETag), then refuses the same slot with 409 DUPLICATE_REJECTED', async () => {
+      const slot = free[0] as Resource;
+      const reply = await book(appointment(slot));
+      expect(reply.status).toBe(201);
+      expect(reply.headers.get('location')).toContain(`/Appointment/${String(reply.body['id'])}`);
+      expect(reply.headers.get('etag')).toBe('W/"1"');
+      const again = await book(appointment(slot));
+      expect(again.status).toBe(409);
+      expect(spineCode(again)).toBe('DUPLICATE_REJECTED');
+      const after = entries(await slotSearch(slotQuery())).map((resource) => resource.id);
+      expect(after).not.toContain(slot.id);
+    });
+
+    it('lets exactly one of concurrent bookers of a slot win', async () => {
+      const slot = free[1] as Resource;
+      const replies = await Promise.all(Array.from({ length: 5 }, () => book(appointment(slot))));
+      expect(replies.filter((reply) => reply.status === 201)).toHaveLength(1);
+      expect(replies.filter((reply) => reply.status === 409)).toHaveLength(4);
+    });
+
+    const bookingRefusals: [string, (slot: Resource) => unknown, number, string][] = [
+      [
+        'a description over 100 characters',
+        (slot) => appointment(slot, { description: 'x'.repeat(101) }),
+        422,
+        'INVALID_RESOURCE',
+      ],
+      [
+        'a comment over 500 characters',
+        (slot) => appointment(slot, { comment: 'x'.repeat(501) }),
+        422,
+        'INVALID_RESOURCE',
+      ],
+      [
+        'an unknown slot',
+        (slot) => appointment(slot, { slot: [{ reference: 'Slot/00000000-0000-4000-8000-000000000000' }] }),
+        422,
+        'REFERENCE_NOT_FOUND',
+      ],
+      ['no booking organisation', (slot) => appointment(slot, { contained: [] }), 422, 'INVALID_RESOURCE'],
+      [
+        'a start that is not the slot start',
+        (slot) => appointment(slot, { start: '2000-01-01T09:00:00+00:00' }),
+        422,
+        'INVALID_RESOURCE',
+      ],
+      ['status proposed', (slot) => appointment(slot, { status: 'proposed' }), 422, 'INVALID_RESOURCE'],
+      [
+        'an unknown patient',
+        (slot) =>
+          appointment(slot, {
+            participant: [{ actor: { reference: 'Patient/00000000-0000-4000-8000-000000000000' } }],
+          }),
+        404,
+        'PATIENT_NOT_FOUND',
+      ],
+      ['a body that is not an Appointment', () => ({ resourceType: 'Patient' }), 422, 'INVALID_RESOURCE'],
+    ];
+    it.each(bookingRefusals)('refuses a booking with %s (%i %s)', async (_name, body, status, code) => {
+      const reply = await book(body(free[2] as Resource));
+      expect(reply.status).toBe(status);
+      expect(spineCode(reply)).toBe(code);
+    });
+
+    it('reads, amends (If-Match), refuses a stale If-Match with 409, cancels and frees the slot', async () => {
+      const slot = free[3] as Resource;
+      const booked = await book(appointment(slot));
+      const id = String(booked.body['id']);
+      const read = await gpc({ path: `/Appointment/${id}`, interaction: INTERACTION.readAppointment });
+      expect(read.status).toBe(200);
+      expect(read.headers.get('etag')).toBe('W/"1"');
+      const amended = await put(
+        id,
+        INTERACTION.amendAppointment,
+        { ...booked.body, comment: 'Bring your inhaler' },
+        'W/"1"',
+      );
+      expect(amended.status).toBe(200);
+      expect(amended.body).toMatchObject({ comment: 'Bring your inhaler', meta: { versionId: '2' } });
+      const stale = await put(id, INTERACTION.amendAppointment, { ...booked.body, comment: 'Again' }, 'W/"1"');
+      expect(stale.status).toBe(409);
+      const moved = await put(id, INTERACTION.amendAppointment, {
+        ...amended.body,
+        start: '2000-01-01T09:00:00+00:00',
+      });
+      expect(moved.status).toBe(422);
+      expect(spineCode(moved)).toBe('INVALID_RESOURCE');
+      const tooLong = await put(id, INTERACTION.amendAppointment, { ...amended.body, description: 'x'.repeat(101) });
+      expect(tooLong.status).toBe(422);
+      const cancelled = await put(id, INTERACTION.cancelAppointment, { ...amended.body, status: 'cancelled' }, 'W/"2"');
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body['status']).toBe('cancelled');
+      expect(entries(await slotSearch(slotQuery())).map((resource) => resource.id)).toContain(slot.id);
+      const afterCancel = await put(id, INTERACTION.amendAppointment, { ...amended.body, comment: 'late' });
+      expect(afterCancel.status).toBe(422);
+    });
+
+    it('refuses a PUT whose interaction id is neither amend nor cancel', async () => {
+      const reply = await put('x', INTERACTION.bookAppointment, {});
+      expect(reply.status).toBe(400);
+      expect(spineCode(reply)).toBe('BAD_REQUEST');
+    });
+
+    it("lists a patient's appointments: bookings and the record's past appointments", async () => {
+      const future = await gpc({
+        path: `/Patient/${patientId()}/Appointment?start=ge${day(0)}&start=le${day(8)}`,
+        interaction: INTERACTION.patientAppointments,
+      });
+      expect(future.status).toBe(200);
+      expect(
+        entries(future).some((resource) => resource.resourceType === 'Appointment' && resource['status'] === 'booked'),
+      ).toBe(true);
+      const past = await gpc({
+        path: `/Patient/${patientId()}/Appointment?start=ge${day(-3650)}&start=le${day(0)}`,
+        interaction: INTERACTION.patientAppointments,
+      });
+      expect(
+        entries(past).some((resource) => resource['status'] === 'fulfilled' || resource['status'] === 'noshow'),
+      ).toBe(true);
+      const missingBounds = await gpc({
+        path: `/Patient/${patientId()}/Appointment`,
+        interaction: INTERACTION.patientAppointments,
+      });
+      expect(missingBounds.status).toBe(400);
+    });
+  });
+
   describe('practice enablement (GPC development_api_non_functional_requirements.md; clinical_area_config.md)', () => {
     afterEach(async () => {
       await patch(practice.ods, {

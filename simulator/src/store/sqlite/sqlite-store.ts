@@ -5,6 +5,7 @@ import type { Store } from '../store';
 import { SqliteAuditRepository, auditMigrations } from './audit-repository';
 import type { Migration } from './migrations';
 import { applyMigrations } from './migrations';
+import { SqliteBookingRepository, bookingMigrations } from './booking-repository';
 import { SqliteRecordRepository, recordMigrations } from './record-repository';
 import { SqliteRegistrationRepository, registrationMigrations } from './registration-repository';
 import { SqliteSettingsRepository, settingsMigrations } from './settings-repository';
@@ -17,6 +18,7 @@ const migrations: readonly Migration[] = [
   ...auditMigrations,
   ...taskMigrations,
   ...registrationMigrations,
+  ...bookingMigrations,
 ];
 
 /**
@@ -31,6 +33,7 @@ export class SqliteStore implements Store {
   readonly audit: SqliteAuditRepository;
   readonly tasks: SqliteTaskRepository;
   readonly registrations: SqliteRegistrationRepository;
+  readonly bookings: SqliteBookingRepository;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -49,6 +52,7 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAuditRepository(this.db);
     this.tasks = new SqliteTaskRepository(this.db);
     this.registrations = new SqliteRegistrationRepository(this.db);
+    this.bookings = new SqliteBookingRepository(this.db);
   }
 
   async close(): Promise<void> {

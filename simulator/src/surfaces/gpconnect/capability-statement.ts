@@ -12,7 +12,23 @@ const OPERATION = 'https://fhir.nhs.uk/STU3/OperationDefinition/';
 function resources(capability: Capability) {
   switch (capability) {
     case 'foundations':
+    case 'appointments':
       return [
+        {
+          type: 'Appointment',
+          interaction: [{ code: 'read' }, { code: 'create' }, { code: 'update' }, { code: 'search-type' }],
+        },
+        {
+          type: 'Slot',
+          interaction: [{ code: 'search-type' }],
+          searchInclude: ['Slot:schedule', 'Schedule:actor:Practitioner', 'Schedule:actor:Location'],
+          searchParam: [
+            { name: 'start', type: 'date' },
+            { name: 'end', type: 'date' },
+            { name: 'status', type: 'token' },
+            { name: 'searchFilter', type: 'token' },
+          ],
+        },
         {
           type: 'Patient',
           interaction: [{ code: 'read' }, { code: 'search-type' }],
@@ -62,6 +78,7 @@ function resources(capability: Capability) {
 function operations(capability: Capability) {
   switch (capability) {
     case 'foundations':
+    case 'appointments':
       return [
         { name: 'gpc.registerpatient', definition: { reference: `${OPERATION}GPConnect-RegisterPatient-Operation-1` } },
       ];

@@ -15,6 +15,13 @@ import { admitGpcRequest } from './gpc-request';
 import type { Capability, InteractionName } from './interactions';
 import { gpcResponse, renderGpConnectError } from './operation-outcome';
 import { registerPatient } from './register-patient-handler';
+import {
+  bookAppointment,
+  patientAppointments,
+  readAppointment,
+  updateAppointment,
+} from './appointments/appointment-handlers';
+import { searchSlots } from './appointments/slot-search';
 import { readBinary, searchDocuments } from './documents/document-handlers';
 import { getStructuredRecord } from './structured/structured-handler';
 
@@ -22,6 +29,8 @@ type GpcHandler = (context: GpcContext) => SimResponse | Promise<SimResponse>;
 
 const roots: Record<Capability, string> = {
   foundations: '/:ods/STU3/1/gpconnect',
+  // Foundations and Appointment Management share one service root (GPC development_general_api_guidance.md).
+  appointments: '/:ods/STU3/1/gpconnect',
   structured: '/:ods/STU3/1/gpconnect/structured',
   documents: '/:ods/STU3/1/gpconnect/documents',
 };
@@ -61,6 +70,11 @@ export function createGpConnectSurface(engine: Engine): Surface {
     route('GET', 'foundations', '/Organization', ['searchOrganization'], findOrganizations),
     route('GET', 'foundations', '/Organization/:id', ['readOrganization'], readOrganization),
     route('GET', 'foundations', '/Location/:id', ['readLocation'], readLocation),
+    route('GET', 'appointments', '/Slot', ['searchSlots'], searchSlots),
+    route('POST', 'appointments', '/Appointment', ['bookAppointment'], bookAppointment),
+    route('GET', 'appointments', '/Appointment/:id', ['readAppointment'], readAppointment),
+    route('PUT', 'appointments', '/Appointment/:id', ['amendAppointment', 'cancelAppointment'], updateAppointment),
+    route('GET', 'appointments', '/Patient/:id/Appointment', ['patientAppointments'], patientAppointments),
     route('GET', 'structured', '/metadata', ['structuredMetadata'], metadata('structured')),
     route('POST', 'structured', '/Patient/$gpc.getstructuredrecord', ['getStructuredRecord'], getStructuredRecord),
     route('GET', 'documents', '/metadata', ['documentsMetadata'], metadata('documents')),

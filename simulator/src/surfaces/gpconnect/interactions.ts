@@ -16,6 +16,12 @@ export const interactions = {
   searchOrganization: `${PREFIX}:fhir:rest:search:organization-1`,
   readLocation: `${PREFIX}:fhir:rest:read:location-1`,
   registerPatient: `${PREFIX}:fhir:operation:gpc.registerpatient-1`,
+  searchSlots: `${PREFIX}:fhir:rest:search:slot-1`,
+  readAppointment: `${PREFIX}:fhir:rest:read:appointment-1`,
+  bookAppointment: `${PREFIX}:fhir:rest:create:appointment-1`,
+  amendAppointment: `${PREFIX}:fhir:rest:update:appointment-1`,
+  cancelAppointment: `${PREFIX}:fhir:rest:cancel:appointment-1`,
+  patientAppointments: `${PREFIX}:fhir:rest:search:patient_appointments-1`,
   structuredMetadata: `${PREFIX}:structured:fhir:rest:read:metadata-1`,
   getStructuredRecord: `${PREFIX}:fhir:operation:gpc.getstructuredrecord-1`,
   documentsMetadata: `${PREFIX}:documents:fhir:rest:read:metadata-1`,
@@ -43,6 +49,12 @@ export const interactionScope: Record<InteractionName, Scope> = {
   searchOrganization: 'organization/*.read',
   readLocation: 'organization/*.read',
   registerPatient: 'patient/*.write',
+  searchSlots: 'organization/*.read',
+  readAppointment: 'patient/*.read',
+  bookAppointment: 'patient/*.write',
+  amendAppointment: 'patient/*.write',
+  cancelAppointment: 'patient/*.write',
+  patientAppointments: 'patient/*.read',
   structuredMetadata: 'organization/*.read',
   getStructuredRecord: 'patient/*.read',
   documentsMetadata: 'organization/*.read',
@@ -52,4 +64,4 @@ export const interactionScope: Record<InteractionName, Scope> = {
 };
 
 /** The GP Connect capabilities a practice can switch off one by one. */
-export type Capability = 'foundations' | 'structured' | 'documents';
+export type Capability = 'foundations' | 'appointments' | 'structured' | 'documents';
