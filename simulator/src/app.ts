@@ -4,6 +4,7 @@ import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
 import { createGpConnectSurface } from './surfaces/gpconnect/gpconnect-surface';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
+import { createSspSurface } from './surfaces/ssp/ssp-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { Dispatcher } from './transport/dispatcher';
 import { createRequestListener } from './transport/node-http-adapter';
@@ -24,6 +25,7 @@ export function createApp(engine: Engine): GpsimApp {
     createFhirR4Surface(engine),
     createPdsSurface(engine),
     createGpConnectSurface(engine),
+    createSspSurface(engine),
   ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));

@@ -1774,6 +1774,92 @@ describe('GP Connect provider', () => {
     });
   });
 
+  describe('Spine Secure Proxy emulation (GPC integration_spine_secure_proxy.md; SSP errors of development_fhir_error_handling_guidance.md)', () => {
+    const viaSsp = () => {
+      const roots = practice.serviceRoots;
+      return gpcClient(
+        {
+          ...practice,
+          serviceRoots: {
+            gpconnect: `${gpsim.url}/ssp/${roots.gpconnect}`,
+            structured: `${gpsim.url}/ssp/${roots.structured}`,
+            documents: `${gpsim.url}/ssp/${roots.documents}`,
+          },
+        },
+        (manifest.consumers[0] as { asid: string }).asid,
+      );
+    };
+    const sspDisplay = (reply: GpcReply) =>
+      (reply.body['issue'] as { details: { coding: { display: string }[] } }[])[0]?.details.coding[0]?.display;
+
+    it('forwards a valid request to the provider and returns its answer', async () => {
+      const reply = await viaSsp()({
+        path: '/metadata',
+        interaction: INTERACTION.metadata,
+        scope: 'organization/*.read',
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.body['resourceType']).toBe('CapabilityStatement');
+    });
+
+    it('forwards a structured record POST with its body', async () => {
+      const reply = await viaSsp()({
+        method: 'POST',
+        root: 'structured',
+        path: '/Patient/$gpc.getstructuredrecord',
+        interaction: INTERACTION.getStructuredRecord,
+        body: parameters(archetype('standard').nhsNumber, { name: 'includeMedication' }),
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.body['type']).toBe('collection');
+    });
+
+    const sspCases: [string, Partial<GpcCall>, number, RegExp][] = [
+      [
+        'an unregistered consumer ASID',
+        { headers: { 'Ssp-From': '100000000001' } },
+        403,
+        /^ASID_CHECK_FAILED_MESSAGESENDER_100000000001$/,
+      ],
+      [
+        'Ssp-To not the addressed practice',
+        { headers: { 'Ssp-To': '200000000002' } },
+        400,
+        /_CPAID_S000000000001_VARIES_FROM_TARGETURL_200000000002$/,
+      ],
+      [
+        'an interaction the SSP does not know',
+        { interaction: 'urn:nhs:names:services:unknown-1' },
+        403,
+        /^PARTYKEY_INTERACTION_CHECK_FAILED_MESSAGERECEIVER_/,
+      ],
+      ['an unsupported Accept', { headers: { Accept: 'text/html' } }, 415, /^Unsupported_Media_Type$/],
+      ['a method the SSP does not carry', { method: 'DELETE' }, 405, /^405: Method Not Allowed$/],
+    ];
+    it.each(sspCases)('answers %s with %i in the SSP error shape', async (_name, call, status, display) => {
+      const reply = await viaSsp()({
+        path: '/metadata',
+        interaction: INTERACTION.metadata,
+        scope: 'organization/*.read',
+        ...call,
+      });
+      expect(reply.status).toBe(status);
+      expect(sspDisplay(reply)).toMatch(display);
+    });
+
+    it('answers 502 for a provider URL it cannot reach', async () => {
+      const response = await fetch(`${gpsim.url}/ssp/http://127.0.0.1:1/ZZ999/STU3/1/gpconnect/metadata`, {
+        headers: {
+          'Ssp-From': (manifest.consumers[0] as { asid: string }).asid,
+          'Ssp-To': practice.asid,
+          'Ssp-InteractionID': INTERACTION.metadata,
+        },
+      });
+      expect(response.status).toBe(502);
+      expect(JSON.stringify(await response.json())).toContain('ERROR_COMMUNICATING_TO_ENDPOINT_URL_');
+    });
+  });
+
   describe('practice enablement (GPC development_api_non_functional_requirements.md; clinical_area_config.md)', () => {
     afterEach(async () => {
       await patch(practice.ods, {
