@@ -27,6 +27,7 @@ const benches = {
   'cold-start': () => coldStart(),
   'rss-100k-patients': () => rss100k(),
   'fhir-r4-patient-read': () => runScript('fhir-r4-patient-read.mjs'),
+  'gpconnect-structured-record': () => runScript('gpconnect-structured-record.mjs'),
 };
 
 for (const [name, bench] of Object.entries(benches)) {
