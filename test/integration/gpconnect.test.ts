@@ -1781,9 +1781,9 @@ describe('GP Connect provider', () => {
         {
           ...practice,
           serviceRoots: {
-            gpconnect: `${gpsim.url}/ssp/${roots.gpconnect}`,
-            structured: `${gpsim.url}/ssp/${roots.structured}`,
-            documents: `${gpsim.url}/ssp/${roots.documents}`,
+            gpconnect: `${manifest.endpoints.ssp}/${roots.gpconnect}`,
+            structured: `${manifest.endpoints.ssp}/${roots.structured}`,
+            documents: `${manifest.endpoints.ssp}/${roots.documents}`,
           },
         },
         (manifest.consumers[0] as { asid: string }).asid,

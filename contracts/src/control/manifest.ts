@@ -59,6 +59,11 @@ export const Manifest = z.object({
     control: z.url(),
     fhirR4: z.url(),
     pds: z.url(),
+    ssp: z
+      .url()
+      .describe(
+        'Spine Secure Proxy emulation: prefix a full provider URL with it, e.g. {ssp}/{serviceRoots.gpconnect}/metadata.',
+      ),
   }),
   practices: z.array(ManifestPractice),
   archetypes: z.array(ManifestArchetype),

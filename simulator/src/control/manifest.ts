@@ -21,6 +21,7 @@ export function buildManifest(engine: Engine): control.Manifest {
       control: `${baseUrl}/__sim`,
       fhirR4: `${baseUrl}/fhir/R4`,
       pds: `${baseUrl}/spine/pds/FHIR/R4`,
+      ssp: `${baseUrl}/ssp`,
     },
     practices: population.practices.map((practice) => ({
       ods: practice.ods,
