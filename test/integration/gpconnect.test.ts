@@ -1118,6 +1118,32 @@ describe('GP Connect provider', () => {
       }
     });
 
+    it('brings the items recorded in each consultation, so every consultation List resolves', async () => {
+      const consultations = await structured(
+        parameters(archetype('standard').nhsNumber, {
+          name: 'includeConsultations',
+          part: [{ name: 'includeNumberOfMostRecent', valuePositiveInt: 5 }],
+        }),
+      );
+      expect(consultations.status).toBe(200);
+      const all = entries(consultations);
+      const present = new Set(all.map((resource) => `${resource.resourceType}/${resource.id ?? ''}`));
+      const consultationLists = all.filter(
+        (resource) => resource.resourceType === 'List' && resource['encounter'] !== undefined,
+      );
+      expect(consultationLists.length).toBeGreaterThan(0);
+      expect(all.some((resource) => resource.resourceType === 'Encounter')).toBe(true);
+      for (const list of consultationLists) {
+        for (const entry of (list['entry'] as { item: { reference: string } }[] | undefined) ?? []) {
+          expect(present.has(entry.item.reference)).toBe(true);
+        }
+      }
+      const primary = all.find(
+        (resource) => resource.resourceType === 'List' && resource['title'] === 'List of consultations',
+      );
+      expect((primary?.['entry'] as unknown[] | undefined)?.length).toBeLessThanOrEqual(5);
+    });
+
     it('gives medication as statement, plan and order requests with the Medication', () => {
       const requests = entries(reply).filter((resource) => resource.resourceType === 'MedicationRequest');
       expect(requests.some((request) => request['intent'] === 'plan')).toBe(true);

@@ -14,6 +14,7 @@ import type { Resource } from '../stu3';
 import { profile } from '../stu3';
 import { toGpcAllergy } from './allergy-mapper';
 import { BundleBuilder, inRange } from './bundle-builder';
+import { addConsultationContents } from './consultation-contents';
 import { toGpcConsultation } from './consultation-mapper';
 import type { PrimaryList } from './lists';
 import { primaryList } from './lists';
@@ -256,7 +257,10 @@ function addAreas(
     const { items, withheld } = shareable(record.consultations);
     let chosen = items.filter((consultation) => inRange(consultation.date, period));
     if (mostRecent !== undefined) chosen = chosen.slice(-mostRecent);
-    const references = chosen.map((consultation) => toGpcConsultation(builder, consultation, carried));
+    const references = chosen.map((consultation) => {
+      addConsultationContents(builder, record, consultation.entryIds, carried);
+      return toGpcConsultation(builder, consultation, carried);
+    });
     list('consultations', references, withheld);
   }
   if (query.problems && asked('problems', true)) {
