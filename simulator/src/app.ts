@@ -4,13 +4,13 @@ import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
 import { createEmisSurface } from './surfaces/emis/emis-surface';
-
 import { faultMiddleware } from './faults/fault-middleware';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
 import { createMeshSurface } from './surfaces/mesh/mesh-surface';
-
 import { smartCors } from './surfaces/oauth/cors';
 import { createOAuthSurface } from './surfaces/oauth/oauth-surface';
+import { createGpConnectSurface } from './surfaces/gpconnect/gpconnect-surface';
+import { createSspSurface } from './surfaces/ssp/ssp-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { createSystmOneSurface } from './surfaces/systmone/systmone-surface';
 import { Dispatcher } from './transport/dispatcher';
@@ -37,6 +37,9 @@ export function createApp(engine: Engine): GpsimApp {
     createSystmOneSurface(engine),
     createEmisSurface(engine),
     createOAuthSurface(engine),
+
+    createGpConnectSurface(engine),
+    createSspSurface(engine),
   ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));

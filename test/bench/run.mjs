@@ -31,6 +31,8 @@ const benches = {
   'systmone-record-read': () => runScript('systmone-record-read.mjs'),
 
   faults: () => runScript('faults.mjs'),
+
+  'gpconnect-structured-record': () => runScript('gpconnect-structured-record.mjs'),
 };
 
 for (const [name, bench] of Object.entries(benches)) {

@@ -96,6 +96,12 @@ export const Manifest = z.object({
 
     oauth: z.url(),
     smartConfiguration: z.url(),
+
+    ssp: z
+      .url()
+      .describe(
+        'Spine Secure Proxy emulation: prefix a full provider URL with it, e.g. {ssp}/{serviceRoots.gpconnect}/metadata.',
+      ),
   }),
   practices: z.array(ManifestPractice),
   archetypes: z.array(ManifestArchetype),

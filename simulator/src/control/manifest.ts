@@ -35,6 +35,8 @@ export async function buildManifest(engine: Engine): Promise<control.Manifest> {
 
       oauth: `${baseUrl}/oauth`,
       smartConfiguration: `${baseUrl}/fhir/R4/.well-known/smart-configuration`,
+
+      ssp: `${baseUrl}/ssp`,
     },
     practices: population.practices.map((practice) => ({
       ods: practice.ods,

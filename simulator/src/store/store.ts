@@ -1,6 +1,9 @@
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../domain/audit';
 import type { RecordEntry } from '../domain/clinical-record';
 import type { MeshMessage } from '../domain/mesh/mesh-message';
+
+import type { Booking } from '../domain/booking';
+import type { TemporaryRegistration } from '../domain/register-patient';
 import type { Task, TaskStatus } from '../domain/tasks';
 import type { StoredSubscription } from '../domain/webhooks';
 
@@ -25,6 +28,9 @@ export interface Store {
   readonly subscriptions: SubscriptionRepository;
 
   readonly faults: FaultRepository;
+
+  readonly registrations: RegistrationRepository;
+  readonly bookings: BookingRepository;
   close(): Promise<void>;
   /** Drops every change, back to the seed state. The audit trail is kept: it is append-only. */
   reset(): Promise<void>;
@@ -109,4 +115,22 @@ export interface FaultRepository {
   clear(): Promise<number>;
   /** Adds to a rule's counters (requests matched, requests faulted). */
   count(id: string, matched: number, hits: number): Promise<void>;
+}
+
+/** GP Connect temporary registrations made through $gpc.registerpatient, one per practice and NHS number. */
+export interface RegistrationRepository {
+  get(ods: string, nhsNumber: string): Promise<TemporaryRegistration | undefined>;
+  /** Stores the registration; false when the patient was already registered there (a unique key decides). */
+  create(registration: TemporaryRegistration): Promise<boolean>;
+}
+
+/** Appointments booked through GP Connect; one active booking per slot, versioned for If-Match. */
+export interface BookingRepository {
+  /** False when the slot already has an active booking (a unique index decides, so one concurrent booker wins). */
+  create(booking: Booking): Promise<boolean>;
+  get(id: string): Promise<Booking | undefined>;
+  forPatient(patientOrdinal: number, ods: string): Promise<Booking[]>;
+  bookedSlotIds(ods: string): Promise<Set<string>>;
+  /** Replaces a booking if it is still at `previousVersion`. */
+  replace(booking: Booking, previousVersion: number): Promise<boolean>;
 }

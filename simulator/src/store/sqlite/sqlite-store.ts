@@ -9,6 +9,8 @@ import { applyMigrations } from './migrations';
 import { SqliteMeshRepository, meshMigrations } from './mesh-repository';
 import { SqliteRecordRepository, recordMigrations } from './record-repository';
 import { SqliteSubscriptionRepository, subscriptionMigrations } from './subscription-repository';
+import { SqliteBookingRepository, bookingMigrations } from './booking-repository';
+import { SqliteRegistrationRepository, registrationMigrations } from './registration-repository';
 import { SqliteSettingsRepository, settingsMigrations } from './settings-repository';
 import { SqliteTaskRepository, taskMigrations } from './task-repository';
 
@@ -22,6 +24,9 @@ const migrations: readonly Migration[] = [
   ...subscriptionMigrations,
 
   ...faultMigrations,
+
+  ...registrationMigrations,
+  ...bookingMigrations,
 ];
 
 /**
@@ -39,6 +44,9 @@ export class SqliteStore implements Store {
   readonly subscriptions: SqliteSubscriptionRepository;
 
   readonly faults: SqliteFaultRepository;
+
+  readonly registrations: SqliteRegistrationRepository;
+  readonly bookings: SqliteBookingRepository;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -60,6 +68,9 @@ export class SqliteStore implements Store {
     this.subscriptions = new SqliteSubscriptionRepository(this.db);
 
     this.faults = new SqliteFaultRepository(this.db);
+
+    this.registrations = new SqliteRegistrationRepository(this.db);
+    this.bookings = new SqliteBookingRepository(this.db);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,74 @@
+import { SimError } from './errors';
+import type { Slot } from './appointment-slots';
+
+/** An appointment booked through GP Connect Appointment Management (reference/domain.md §1.8). */
+export interface Booking {
+  id: string;
+  ods: string;
+  slotId: string;
+  patientOrdinal: number;
+  status: 'booked' | 'cancelled';
+  version: number;
+  start: string;
+  end: string;
+  description?: string;
+  comment?: string;
+  cancellationReason?: string;
+  bookingOrganization: { ods: string; name: string };
+  created: string;
+}
+
+export const MAX_DESCRIPTION = 100;
+export const MAX_COMMENT = 500;
+
+/** The spec's text limits (GPC appointments_use_case_book_an_appointment.md). */
+export function assertTextLimits(description: string | undefined, comment: string | undefined): void {
+  if (description !== undefined && description.length > MAX_DESCRIPTION) {
+    throw new SimError('invalid-resource', `Appointment.description is over ${MAX_DESCRIPTION} characters.`, {
+      field: 'description',
+    });
+  }
+  if (comment !== undefined && comment.length > MAX_COMMENT) {
+    throw new SimError('invalid-resource', `Appointment.comment is over ${MAX_COMMENT} characters.`, {
+      field: 'comment',
+    });
+  }
+}
+
+/** A slot can be booked when it is free in the diary, still in the future, and open to the booking organisation. */
+export function assertBookable(
+  slot: Slot,
+  nowMs: number,
+  bookingOds: string,
+  bookingOrgType: string | undefined,
+): void {
+  if (slot.startMs <= nowMs) {
+    throw new SimError('invalid-resource', `Slot ${slot.id} has already started; book a future slot.`, {
+      field: 'slot',
+    });
+  }
+  if (slot.busy) throw new SimError('duplicate', `Slot ${slot.id} is no longer free; search for free slots again.`);
+  const restriction = slot.restriction;
+  if (restriction && 'ods' in restriction && restriction.ods !== bookingOds) {
+    throw new SimError(
+      'duplicate',
+      `Slot ${slot.id} is reserved for another organisation; search for free slots again.`,
+    );
+  }
+  if (restriction && 'orgType' in restriction && restriction.orgType !== bookingOrgType) {
+    throw new SimError('duplicate', `Slot ${slot.id} is reserved for another type of organisation.`);
+  }
+}
+
+/** Only appointments still in the future may be amended or cancelled. */
+export function assertChangeable(booking: Booking, nowMs: number): void {
+  if (Date.parse(booking.start) <= nowMs) {
+    throw new SimError(
+      'invalid-resource',
+      `Appointment ${booking.id} is in the past; only future appointments can change.`,
+    );
+  }
+  if (booking.status === 'cancelled') {
+    throw new SimError('invalid-resource', `Appointment ${booking.id} is already cancelled.`);
+  }
+}

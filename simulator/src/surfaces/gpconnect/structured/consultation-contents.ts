@@ -1,0 +1,72 @@
+import type { ClinicalRecord, Observation, RecordEntry } from '../../../domain/clinical-record';
+import { isShareableEntry } from '../../../domain/patient-access';
+import { toGpcAllergy } from './allergy-mapper';
+import type { BundleBuilder } from './bundle-builder';
+import { toGpcMedication } from './medication-mapper';
+import { toGpcInvestigation, toGpcObservation } from './observation-mapper';
+import { toGpcDiaryEntry, toGpcImmunisation, toGpcReferral } from './other-mappers';
+import { toGpcProblem } from './problem-mapper';
+
+/**
+ * A consultation brings everything recorded in it (GPC retrieve_patient_record, consultations):
+ * items not already in the Bundle are mapped and added, so the consultation Lists resolve.
+ * Confidential items stay out.
+ */
+export function addConsultationContents(
+  builder: BundleBuilder,
+  record: ClinicalRecord,
+  entryIds: readonly string[],
+  carried: Map<string, string>,
+): void {
+  const byId = new Map<string, RecordEntry>();
+  for (const entries of Object.values(record) as RecordEntry[][])
+    for (const entry of entries) byId.set(entry.id, entry);
+  const results = new Map(record.observations.map((observation) => [observation.id, observation]));
+  for (const id of entryIds) {
+    const entry = byId.get(id);
+    if (!entry || carried.has(id) || !isShareableEntry(entry)) continue;
+    const reference = mapEntry(builder, entry, results, carried);
+    if (reference !== undefined) carried.set(id, reference);
+  }
+}
+
+function mapEntry(
+  builder: BundleBuilder,
+  entry: RecordEntry,
+  results: ReadonlyMap<string, Observation>,
+  carried: ReadonlyMap<string, string>,
+): string | undefined {
+  switch (entry.kind) {
+    case 'allergy':
+      builder.add(toGpcAllergy(builder, entry));
+      return `AllergyIntolerance/${entry.id}`;
+    case 'medication':
+      return toGpcMedication(builder, builder.population, entry, true);
+    case 'observation':
+      builder.add(toGpcObservation(builder, entry));
+      return `Observation/${entry.id}`;
+    case 'immunisation':
+      builder.add(toGpcImmunisation(builder, entry));
+      return `Immunization/${entry.id}`;
+    case 'referral':
+      builder.add(toGpcReferral(builder, entry));
+      return `ReferralRequest/${entry.id}`;
+    case 'diary':
+      builder.add(toGpcDiaryEntry(builder, entry));
+      return `ProcedureRequest/${entry.id}`;
+    case 'problem':
+      builder.add(toGpcProblem(builder, entry, carried));
+      return `Condition/${entry.id}`;
+    case 'investigation': {
+      const reportResults = entry.resultIds.flatMap((resultId) => {
+        const result = results.get(resultId);
+        return result && isShareableEntry(result) ? [result] : [];
+      });
+      return toGpcInvestigation(builder, entry, reportResults);
+    }
+    case 'consultation':
+    case 'document':
+    case 'appointment':
+      return undefined;
+  }
+}
