@@ -3,6 +3,7 @@ import type { control } from '@gpsim/contracts';
 import type { RunningGpsim } from '@gpsim/simulator/main';
 import type { RoutedRequest } from '@gpsim/simulator/transport/types';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
+import { backendToken, bearer } from '../support/tokens';
 
 interface Outcome {
   resourceType: string;
@@ -289,6 +290,21 @@ describe('fault rules (/__sim/faults)', () => {
     expect((await fetch(`${gpsim.url}/fhir/R4/metadata`)).status).toBe(200);
     await fetch(`${gpsim.url}/__sim/faults/${id}`, { method: 'DELETE' });
     expect((await fetch(`${backup}/fhir/R4/metadata`)).status).toBe(200);
+  });
+
+  it('token-expiry: the R4 face refuses a valid token with 401 while the rule fires, then accepts it again', async () => {
+    const token = await backendToken(gpsim.url);
+    const read = () =>
+      fetch(`${gpsim.url}/fhir/R4/Practitioner?identifier=https://fhir.nhs.uk/Id/sds-user-id|nobody`, {
+        headers: bearer(token),
+      });
+    expect((await read()).status).toBe(200);
+    const id = await addRule({ match: { surface: 'fhir-r4' }, fault: { kind: 'token-expiry' }, times: 1 });
+    const refused = await read();
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/invalid_token/);
+    expect((await read()).status).toBe(200);
+    await fetch(`${gpsim.url}/__sim/faults/${id}`, { method: 'DELETE' });
   });
 
   it('token-expiry: the hook tells the authorisation face which client must be treated as expired', async () => {

@@ -1,5 +1,6 @@
+import { SimError } from '../../domain/errors';
 import type { Engine } from '../../engine';
-import type { Route, RouteHandler, SimResponse, Surface } from '../../transport/types';
+import type { Route, RouteHandler, RoutedRequest, SimResponse, Surface } from '../../transport/types';
 import type { ResourceCapability } from './capability-statement';
 import { buildCapabilityStatement } from './capability-statement';
 import { authoriseR4Request } from './access-token';
@@ -31,10 +32,16 @@ export function createFhirR4Surface(engine: Engine): Surface {
     return {
       method: 'GET',
       path: `${ROOT}${path}`,
-      handler: (request) => {
+      handler: async (request) => {
         assertJsonAcceptable(request);
         // The CapabilityStatement stays public, as FHIR and SMART discovery expect.
-        if (resourceType !== 'metadata') authoriseR4Request(engine, request, resourceType);
+        if (resourceType !== 'metadata') {
+          authoriseR4Request(engine, request, resourceType);
+          // The dispatcher hands handlers the routed request, which the fault engine matches on.
+          if (await engine.faults.tokenExpired(request as RoutedRequest)) {
+            throw new SimError('unauthorised', 'The access token has expired: refresh it, or launch the app again.');
+          }
+        }
         return handler(request);
       },
     };
