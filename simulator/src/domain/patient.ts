@@ -38,6 +38,18 @@ export interface Registration {
  */
 export type NhsNumberStatus = '01' | '02' | '03' | '04' | '05' | '06' | '07' | '08';
 
+/** The verification status displays, as the CareConnect and UK Core code systems word them. */
+export const nhsNumberStatusDisplays: Readonly<Record<NhsNumberStatus, string>> = {
+  '01': 'Number present and verified',
+  '02': 'Number present but not traced',
+  '03': 'Trace required',
+  '04': 'Trace attempted - No match or multiple match found',
+  '05': 'Trace needs to be resolved - (NHS number or patient detail conflict)',
+  '06': 'Trace in progress',
+  '07': 'Number not present and trace not required',
+  '08': 'Trace postponed (baby under six weeks old)',
+};
+
 /** Long-term conditions the population model assigns; the record generator expands them into entries. */
 export const conditionKeys = [
   'hypertension',

@@ -1,6 +1,7 @@
 import type { Practice } from '../../domain/estate';
 import { NHS_NUMBER_SYSTEM } from '../../domain/nhs-number';
-import type { NhsNumberStatus, Patient } from '../../domain/patient';
+import type { Patient } from '../../domain/patient';
+import { nhsNumberStatusDisplays } from '../../domain/patient';
 import { isActiveRegistration } from '../../domain/patient-access';
 import type { Population } from '../../population/population';
 import type { Extension, FhirResource } from './fhir-types';
@@ -15,17 +16,6 @@ const VERIFICATION_STATUS_SYSTEM = 'https://fhir.hl7.org.uk/CodeSystem/UKCore-NH
 const INTERPRETER_REQUIRED_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired';
 /** UK Core-Patient binds communication.language to all-languages, i.e. BCP 47 codes. */
 const LANGUAGE_SYSTEM = 'urn:ietf:bcp:47';
-
-export const verificationStatusDisplay: Record<NhsNumberStatus, string> = {
-  '01': 'Number present and verified',
-  '02': 'Number present but not traced',
-  '03': 'Trace required',
-  '04': 'Trace attempted - No match or multiple match found',
-  '05': 'Trace needs to be resolved - (NHS number or patient detail conflict)',
-  '06': 'Trace in progress',
-  '07': 'Number not present and trace not required',
-  '08': 'Trace postponed (baby under six weeks old)',
-};
 
 /**
  * A patient as a UK Core R4 Patient. The record is the practice's own, so it is shown as the
@@ -53,7 +43,7 @@ export function toUkCorePatient(population: Population, patient: Patient, practi
                 {
                   system: VERIFICATION_STATUS_SYSTEM,
                   code: patient.nhsNumberStatus,
-                  display: verificationStatusDisplay[patient.nhsNumberStatus],
+                  display: nhsNumberStatusDisplays[patient.nhsNumberStatus],
                 },
               ],
             },

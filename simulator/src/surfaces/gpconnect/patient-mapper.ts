@@ -1,6 +1,7 @@
 import type { Practice } from '../../domain/estate';
 import { NHS_NUMBER_SYSTEM } from '../../domain/nhs-number';
-import type { NhsNumberStatus, Patient, RegistrationType } from '../../domain/patient';
+import type { Patient, RegistrationType } from '../../domain/patient';
+import { nhsNumberStatusDisplays } from '../../domain/patient';
 import type { Population } from '../../population/population';
 import type { Resource } from './stu3';
 import { organizationId, profile } from './stu3';
@@ -11,17 +12,6 @@ const REGISTRATION_EXTENSION = profile('Extension-CareConnect-GPC-RegistrationDe
 const REGISTRATION_TYPE_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-RegistrationType-1';
 const COMMUNICATION_EXTENSION = profile('Extension-CareConnect-GPC-NHSCommunication-1');
 const LANGUAGE_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1';
-
-const verificationDisplay: Record<NhsNumberStatus, string> = {
-  '01': 'Number present and verified',
-  '02': 'Number present but not traced',
-  '03': 'Trace required',
-  '04': 'Trace attempted - No match or multiple match found',
-  '05': 'Trace needs to be resolved - (NHS number or patient detail conflict)',
-  '06': 'Trace in progress',
-  '07': 'Number not present and trace not required',
-  '08': 'Trace postponed (baby under six weeks old)',
-};
 
 const registrationTypeDisplay: Record<RegistrationType, string> = {
   R: 'Regular',
@@ -97,7 +87,7 @@ export function toGpcPatient(
                 {
                   system: VERIFICATION_SYSTEM,
                   code: patient.nhsNumberStatus,
-                  display: verificationDisplay[patient.nhsNumberStatus],
+                  display: nhsNumberStatusDisplays[patient.nhsNumberStatus],
                 },
               ],
             },

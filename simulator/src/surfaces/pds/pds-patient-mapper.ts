@@ -1,6 +1,7 @@
 import type { Practice } from '../../domain/estate';
 import { NHS_NUMBER_SYSTEM } from '../../domain/nhs-number';
-import type { NhsNumberStatus, Patient } from '../../domain/patient';
+import type { Patient } from '../../domain/patient';
+import { nhsNumberStatusDisplays } from '../../domain/patient';
 import { isActiveRegistration, isRestricted, withheldFields } from '../../domain/patient-access';
 
 /**
@@ -15,17 +16,6 @@ const ODS_ORGANIZATION_CODE = 'https://fhir.nhs.uk/Id/ods-organization-code';
 /** PDS codes the verification status in UK Core's NHSNumberVerificationStatus system, version 1.0.0. */
 const VERIFICATION_STATUS_SYSTEM = 'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatus';
 const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
-
-const verificationDisplays: Record<NhsNumberStatus, string> = {
-  '01': 'Number present and verified',
-  '02': 'Number present but not traced',
-  '03': 'Trace required',
-  '04': 'Trace attempted - No match or multiple match found',
-  '05': 'Trace needs to be resolved - (NHS number or patient detail conflict)',
-  '06': 'Trace in progress',
-  '07': 'Number not present and trace not required',
-  '08': 'Trace postponed (baby under six weeks old)',
-};
 
 /**
  * `retrieval` is the full record (GET /Patient/{id}); `search` is what a search returns, which
@@ -99,7 +89,7 @@ export function toPdsPatient(patient: Patient, practice: Practice, view: PdsView
                   system: VERIFICATION_STATUS_SYSTEM,
                   version: '1.0.0',
                   code: patient.nhsNumberStatus,
-                  display: verificationDisplays[patient.nhsNumberStatus],
+                  display: nhsNumberStatusDisplays[patient.nhsNumberStatus],
                 },
               ],
             },
