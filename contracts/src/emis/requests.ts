@@ -73,3 +73,17 @@ export const CreateTask = z.object({
   Urgent: z.enum(['true', 'false']).optional(),
   Group: text(100).optional(),
 });
+
+export const GetAppointmentSessions = z.object({
+  ...Session,
+  DateFrom: z.iso.date(),
+  DateTo: z.iso.date(),
+});
+
+export const BookAppointment = z.object({
+  ...Session,
+  ...PatientRef,
+  IdempotencyKey: text(100).optional(),
+  SlotId: text(64),
+  Reason: z.string().max(100).optional(),
+});

@@ -9,6 +9,7 @@ import type { SimRequest } from '../../transport/types';
 import type { Plain } from './emis-codec';
 import { readBody } from './emis-codec';
 import { emisError } from './emis-errors';
+import { bookPracticeSlot, dayRange, freePracticeSlots } from '../shared/partner-appointments';
 import { matchedPatient, medicalRecord } from './medical-record-mapper';
 import type { EmisSession } from './sessions';
 import { assertActivated, session } from './sessions';
@@ -233,12 +234,63 @@ const createTask: Method<typeof emis.CreateTask> = {
   },
 };
 
+/** Free slots grouped by session (one clinician's morning or afternoon surgery), over at most two weeks. */
+const getAppointmentSessions: Method<typeof emis.GetAppointmentSessions> = {
+  schema: emis.GetAppointmentSessions,
+  write: false,
+  async run(engine, current, body, request) {
+    const slots = await freePracticeSlots(engine, current.practice, dayRange(body.DateFrom, body.DateTo));
+    const sessions = new Map<
+      string,
+      { SessionName: string; Clinician: string; Date: string; Slots: { Slot: Plain[] } }
+    >();
+    for (const slot of slots) {
+      const key = `${slot.scheduleId}:${slot.session}`;
+      let entry = sessions.get(key);
+      if (!entry) {
+        entry = {
+          SessionName: slot.session,
+          Clinician: `${slot.clinician.given} ${slot.clinician.family}`,
+          Date: slot.start.slice(0, 10),
+          Slots: { Slot: [] },
+        };
+        sessions.set(key, entry);
+      }
+      entry.Slots.Slot.push({
+        SlotId: slot.id,
+        Start: slot.start,
+        End: slot.end,
+        ServiceType: slot.serviceType,
+        DeliveryChannel: slot.deliveryChannel,
+      });
+    }
+    await audit(engine, current, 'read-slots', undefined, 'allowed', request.traceId);
+    const found: Plain = sessions.size > 0 ? { Session: [...sessions.values()] } : {};
+    return { Sessions: found };
+  },
+};
+
+const bookAppointment: Method<typeof emis.BookAppointment> = {
+  schema: emis.BookAppointment,
+  write: true,
+  async run(engine, current, body, request) {
+    const patient = await patientOf(engine, current, body, 'book-appointment', request.traceId);
+    const booking = await bookPracticeSlot(engine, current.practice, body.SlotId, patient, body.Reason, {
+      emis: 'SlotUnavailable',
+    });
+    await audit(engine, current, 'book-appointment', patient, 'allowed', request.traceId);
+    return { AppointmentId: booking.id, SlotId: booking.slotId, Start: booking.start, End: booking.end };
+  },
+};
+
 export const emisMethods: Record<EmisFunction, Method<z.ZodType>> = {
   GetMatchedPatient: getMatchedPatient as Method<z.ZodType>,
   GetMedicalRecord: getMedicalRecord as Method<z.ZodType>,
   FileRecord: fileRecord as Method<z.ZodType>,
   GetFileStatus: getFileStatus as Method<z.ZodType>,
   CreateTask: createTask as Method<z.ZodType>,
+  GetAppointmentSessions: getAppointmentSessions as Method<z.ZodType>,
+  BookAppointment: bookAppointment as Method<z.ZodType>,
 };
 
 /** Runs one method call: body, session and activation, idempotent replay for writes. */

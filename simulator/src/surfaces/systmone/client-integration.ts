@@ -19,6 +19,7 @@ const WRITE_FUNCTIONS: ReadonlySet<SystmOneFunction> = new Set([
   'UpdatePatientRecord',
   'CreateTask',
   'LaunchFunctionality',
+  'BookAppointment',
 ]);
 
 export interface FunctionContext {
