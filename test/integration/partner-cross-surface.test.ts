@@ -4,6 +4,7 @@ import type { RunningGpsim } from '@gpsim/simulator/main';
 import type { GpcReply } from '../support/gpconnect';
 import { INTERACTION, gpcClient, spineCode } from '../support/gpconnect';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
+import { backendToken, bearer } from '../support/tokens';
 import {
   clientIntegrationRequest,
   errorCode,
@@ -284,6 +285,96 @@ describe('partner APIs and GP Connect share the practice diary and record', () =
       const text = JSON.stringify(record.body);
       expect(text).toContain(entryId);
       expect(text).toContain('271649006');
+    });
+  });
+
+  describe('EMIS documents', () => {
+    const letter = Buffer.from('Discharge summary: seen in clinic, no follow-up needed.');
+    const addDocument = async (session: string, nhsNumber: string, idempotencyKey = randomUUID()) =>
+      emisCall('AddDocument', {
+        SessionId: session,
+        NhsNumber: nhsNumber,
+        IdempotencyKey: idempotencyKey,
+        Document: {
+          Title: 'Clinic letter from partner',
+          Code: '371531000',
+          Term: 'Report of clinical encounter',
+          ContentType: 'text/plain',
+          Content: letter.toString('base64'),
+        },
+      });
+
+    it('AddDocument files a document GetDocuments lists, and GP Connect Access Document and R4 DocumentReference show', async () => {
+      const nhsNumber = standard(emisPractice);
+      const patientId = gpsim.engine.population.byNhsNumber(nhsNumber)?.patient.id ?? '';
+      const session = await emisSession();
+      const added = await addDocument(session, nhsNumber);
+      expect(added.status).toBe(200);
+      const documentId = added.body.Result?.['DocumentId'] as string;
+      expect(added.body.Result?.['SizeBytes']).toBe(String(letter.length));
+
+      const listed = await emisCall('GetDocuments', { SessionId: session, NhsNumber: nhsNumber });
+      expect(listed.status).toBe(200);
+      const documents = (listed.body.Result?.['Documents'] as { Document: Record<string, string>[] }).Document;
+      expect(documents[0]).toEqual(
+        expect.objectContaining({
+          DocumentId: documentId,
+          Title: 'Clinic letter from partner',
+          ContentType: 'text/plain',
+        }),
+      );
+      expect(documents.length).toBeGreaterThan(1);
+
+      const gpcDocuments = await gpc(emisPractice)({
+        root: 'documents',
+        path: `/Patient/${patientId}/DocumentReference?${[
+          '_include=DocumentReference:subject:Patient',
+          '_include=DocumentReference:custodian:Organization',
+          '_include=DocumentReference:author:Organization',
+          '_include=DocumentReference:author:Practitioner',
+          '_revinclude:recurse=PractitionerRole:practitioner',
+        ].join('&')}`,
+        interaction: INTERACTION.searchDocuments,
+      });
+      expect(gpcDocuments.status).toBe(200);
+      expect(JSON.stringify(gpcDocuments.body)).toContain(documentId);
+      const binary = await gpc(emisPractice)({
+        root: 'documents',
+        path: `/Binary/${documentId}`,
+        interaction: INTERACTION.readBinary,
+      });
+      expect(binary.status).toBe(200);
+      expect(binary.body['content']).toBe(letter.toString('base64'));
+
+      const token = await backendToken(gpsim.url);
+      const r4 = await fetch(`${gpsim.url}/fhir/R4/DocumentReference/${documentId}`, { headers: bearer(token) });
+      expect(r4.status).toBe(200);
+      expect(((await r4.json()) as { id: string }).id).toBe(documentId);
+    });
+
+    it('AddDocument with a repeated IdempotencyKey files once', async () => {
+      const nhsNumber = standard(emisPractice);
+      const session = await emisSession();
+      const key = randomUUID();
+      const first = await addDocument(session, nhsNumber, key);
+      const second = await addDocument(session, nhsNumber, key);
+      expect(second.body.Result?.['DocumentId']).toBe(first.body.Result?.['DocumentId']);
+      const listed = await emisCall('GetDocuments', { SessionId: session, NhsNumber: nhsNumber });
+      const ids = (listed.body.Result?.['Documents'] as { Document: { DocumentId: string }[] }).Document.map(
+        (document) => document.DocumentId,
+      );
+      expect(ids.filter((id) => id === first.body.Result?.['DocumentId'])).toHaveLength(1);
+    });
+
+    it('AddDocument refuses content that is not base64 with InvalidRequest', async () => {
+      const session = await emisSession();
+      const reply = await emisCall('AddDocument', {
+        SessionId: session,
+        NhsNumber: standard(emisPractice),
+        Document: { Title: 'Bad', Code: '371531000', Term: 'Report', ContentType: 'text/plain', Content: '%%%' },
+      });
+      expect(reply.status).toBe(400);
+      expect(reply.body.Outcome).toBe('Failure');
     });
   });
 });

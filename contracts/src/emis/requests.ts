@@ -87,3 +87,21 @@ export const BookAppointment = z.object({
   SlotId: text(64),
   Reason: z.string().max(100).optional(),
 });
+
+export const GetDocuments = z.object({ ...Session, ...PatientRef });
+
+/** Content is base64; the request body limit (1 MB) bounds it. */
+export const AddDocument = z.object({
+  ...Session,
+  ...PatientRef,
+  IdempotencyKey: text(100).optional(),
+  Document: z.object({
+    Title: text(200),
+    Description: z.string().max(1000).optional(),
+    Code: z.string().regex(/^\d{6,18}$/, 'a SNOMED CT concept id for the document type'),
+    Term: text(500),
+    ContentType: z.enum(['application/pdf', 'text/plain', 'image/jpeg', 'image/png', 'text/html']),
+    Content: z.base64().min(1),
+    Date: z.string().max(40).optional(),
+  }),
+});

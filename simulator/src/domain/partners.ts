@@ -26,6 +26,8 @@ export const emisFunctions = [
   'CreateTask',
   'GetAppointmentSessions',
   'BookAppointment',
+  'GetDocuments',
+  'AddDocument',
 ] as const;
 export type EmisFunction = (typeof emisFunctions)[number];
 

@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import type { EmisFunction } from '../../domain/partners';
 import type { Patient } from '../../domain/patient';
 import { searchPracticeList } from '../../domain/practice-patient-search';
+import { isShareableEntry } from '../../domain/patient-access';
+import { storeDocumentContent } from '../../domain/document-content';
 import type { Engine } from '../../engine';
 import type { SimRequest } from '../../transport/types';
 import type { Plain } from './emis-codec';
@@ -283,6 +285,62 @@ const bookAppointment: Method<typeof emis.BookAppointment> = {
   },
 };
 
+/** Documents in the record the partner may see (confidential ones withheld), newest first. */
+const getDocuments: Method<typeof emis.GetDocuments> = {
+  schema: emis.GetDocuments,
+  write: false,
+  async run(engine, current, body, request) {
+    const patient = await patientOf(engine, current, body, 'read-documents', request.traceId);
+    const documents = (await engine.records.record(patient)).documents
+      .filter(isShareableEntry)
+      .sort((a, b) => b.indexed.localeCompare(a.indexed))
+      .map((document): Plain => ({
+        DocumentId: document.id,
+        Title: document.title,
+        Description: document.description,
+        Code: document.type.code,
+        Term: document.type.display,
+        ContentType: document.contentType,
+        SizeBytes: String(document.sizeBytes),
+        Date: document.date,
+        Filed: document.indexed,
+        Author: document.author.name,
+      }));
+    await audit(engine, current, 'read-documents', patient, 'allowed', request.traceId);
+    const found: Plain = documents.length > 0 ? { Document: documents } : {};
+    return { Documents: found };
+  },
+};
+
+/**
+ * Files a document into the record through the shared write path, authored by the practice; its
+ * bytes are kept so GP Connect Binary returns what the partner sent.
+ */
+const addDocument: Method<typeof emis.AddDocument> = {
+  schema: emis.AddDocument,
+  write: true,
+  async run(engine, current, body, request) {
+    const patient = await patientOf(engine, current, body, 'add-document', request.traceId);
+    const document = body.Document;
+    const content = Buffer.from(document.Content, 'base64');
+    const { documentId } = await engine.recordWriter.writeDocument(patient, {
+      partner: current.partner.name,
+      surface: 'emis',
+      recorderIndex: current.user.index,
+      ...(document.Date !== undefined ? { date: document.Date } : {}),
+      type: { code: document.Code, display: document.Term },
+      title: document.Title,
+      description: document.Description ?? document.Title,
+      contentType: document.ContentType,
+      sizeBytes: content.length,
+      author: { ods: current.practice.ods, name: current.practice.name },
+    });
+    await storeDocumentContent(engine.store.settings, documentId, content);
+    await audit(engine, current, 'add-document', patient, 'allowed', request.traceId);
+    return { DocumentId: documentId, SizeBytes: String(content.length) };
+  },
+};
+
 export const emisMethods: Record<EmisFunction, Method<z.ZodType>> = {
   GetMatchedPatient: getMatchedPatient as Method<z.ZodType>,
   GetMedicalRecord: getMedicalRecord as Method<z.ZodType>,
@@ -291,6 +349,8 @@ export const emisMethods: Record<EmisFunction, Method<z.ZodType>> = {
   CreateTask: createTask as Method<z.ZodType>,
   GetAppointmentSessions: getAppointmentSessions as Method<z.ZodType>,
   BookAppointment: bookAppointment as Method<z.ZodType>,
+  GetDocuments: getDocuments as Method<z.ZodType>,
+  AddDocument: addDocument as Method<z.ZodType>,
 };
 
 /** Runs one method call: body, session and activation, idempotent replay for writes. */
