@@ -19,7 +19,11 @@ export const InitializeWithId = z.object({
 });
 export type InitializeWithId = z.infer<typeof InitializeWithId>;
 
-const Session = { SessionId: text(100) };
+/**
+ * A call names its session (legacy InitializeWithID logon), or, when it carries an OAuth bearer
+ * token from /oauth/token, the practice it is for (OrganisationId) instead.
+ */
+const Session = { SessionId: text(100).optional(), OrganisationId: text(10).optional() };
 const PatientRef = {
   PatientId: text(64).optional(),
   NhsNumber: z

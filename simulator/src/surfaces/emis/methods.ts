@@ -14,7 +14,8 @@ import { emisError } from './emis-errors';
 import { bookPracticeSlot, dayRange, freePracticeSlots } from '../shared/partner-appointments';
 import { matchedPatient, medicalRecord } from './medical-record-mapper';
 import type { EmisSession } from './sessions';
-import { assertActivated, session } from './sessions';
+import { assertActivated, session, tokenSession } from './sessions';
+import { bearerToken } from '../oauth/bearer';
 
 const MAX_MATCHES = 50;
 const sexes = { M: 'male', F: 'female', I: 'other', U: 'unknown' } as const;
@@ -353,11 +354,35 @@ export const emisMethods: Record<EmisFunction, Method<z.ZodType>> = {
   AddDocument: addDocument as Method<z.ZodType>,
 };
 
+/** A call is authorised by an OAuth bearer token (with OrganisationId) or by a legacy SessionId. */
+async function callerSession(
+  engine: Engine,
+  request: SimRequest,
+  body: { SessionId?: string; OrganisationId?: string },
+): Promise<EmisSession> {
+  if (request.headers['authorization'] !== undefined) {
+    return tokenSession(engine, bearerToken(request), body.OrganisationId);
+  }
+  if (body.SessionId === undefined) {
+    throw emisError(
+      'unauthorised',
+      'SessionInvalid',
+      'Send a SessionId from InitializeWithID, or an "Authorization: Bearer" token from /oauth/token with OrganisationId.',
+      'SessionId',
+    );
+  }
+  return session(engine, body.SessionId);
+}
+
 /** Runs one method call: body, session and activation, idempotent replay for writes. */
 export async function callMethod(engine: Engine, name: EmisFunction, request: SimRequest): Promise<MethodResult> {
   const method = emisMethods[name];
-  const body = readBody(request, name, method.schema) as { SessionId: string; IdempotencyKey?: string };
-  const current = await session(engine, body.SessionId);
+  const body = readBody(request, name, method.schema) as {
+    SessionId?: string;
+    OrganisationId?: string;
+    IdempotencyKey?: string;
+  };
+  const current = await callerSession(engine, request, body);
   request.annotations.clientId = current.partner.name;
   request.annotations.ods = current.practice.ods;
   // Checked on every call: a practice may deactivate a partner or a feature mid-session.
