@@ -158,6 +158,22 @@ describe('partner APIs and GP Connect share the practice diary and record', () =
       expect(findAll(relisted.xml, 'Slot').map((slot) => slot.attributes['SlotUID'])).not.toContain(slotId);
     });
 
+    it('SystmOne BookAppointment retried with the same RequestUID answers the first booking, not SlotAlreadyBooked', async () => {
+      const listed = await systmOneCall(
+        'GetAppointmentSlots',
+        `<DateFrom>${day(3)}</DateFrom><DateTo>${day(8)}</DateTo>`,
+      );
+      const slotId = findAll(listed.xml, 'Slot')[1]?.attributes['SlotUID'] as string;
+      const requestUid = randomUUID();
+      const parameters = `${identity(standard(systmOne))}<SlotUID>${slotId}</SlotUID>`;
+      const first = await systmOneCall('BookAppointment', parameters, requestUid);
+      const retry = await systmOneCall('BookAppointment', parameters, requestUid);
+      expect(retry.status).toBe(200);
+      expect(find(retry.xml, 'Response', 'Appointment')?.attributes['AppointmentUID']).toBe(
+        find(first.xml, 'Response', 'Appointment')?.attributes['AppointmentUID'],
+      );
+    });
+
     it('SystmOne refuses a slot range over two weeks and an unknown slot, telling the partner what to send', async () => {
       const wide = await systmOneCall(
         'GetAppointmentSlots',

@@ -248,6 +248,23 @@ describe('SystmOne Client Integration over HTTP (POST /systmone/{ODS}/client-int
       expect((await call('GetCurrentSelection', '', demo, ods, nurse.username)).status).toBe(200);
     });
 
+    it('device trust lapses after 30 simulated days (DeviceNotTrusted again)', async () => {
+      // A user no other test has trusted: not the default GP, nor a colleague or receptionist.
+      const colleague = manifest.users.find(
+        (user) => user.ods === ods && user.email && !['gp', 'colleague', 'receptionist'].includes(user.role),
+      );
+      if (!colleague) throw new Error(`no other user with a work email at ${ods}`);
+      await trustDevice(gpsim.url, colleague, demo.deviceId);
+      expect((await call('GetCurrentSelection', '', demo, ods, colleague.username)).status).toBe(200);
+      await fetch(`${gpsim.url}/__sim/clock`, { method: 'POST', body: JSON.stringify({ advance: 'P31D' }) });
+      try {
+        const lapsed = await call('GetCurrentSelection', '', demo, ods, colleague.username);
+        expect(errorCode(lapsed.xml)).toBe('DeviceNotTrusted');
+      } finally {
+        await fetch(`${gpsim.url}/__sim/clock`, { method: 'POST', body: JSON.stringify({ reset: true }) });
+      }
+    });
+
     it('the default desktop (first GP) is trusted on the partner device without validation', async () => {
       expect((await call('GetCurrentSelection')).status).toBe(200);
     });
