@@ -130,11 +130,17 @@ export async function trustDevice(
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-  await post('login', { username: user.username, password: 'secret', deviceId });
+  const login = (await (await post('login', { username: user.username, password: 'secret', deviceId })).json()) as {
+    status?: string;
+  };
+  if (login.status === 'trusted') return;
+  if (login.status !== 'passcode-sent') throw new Error(`device login failed: ${JSON.stringify(login)}`);
   const mailbox = (await (await fetch(`${baseUrl}/__sim/mailbox?to=${encodeURIComponent(user.email)}`)).json()) as {
     messages: { body: string }[];
   };
-  const passcode = /passcode is (\d{6})/.exec(mailbox.messages[0]?.body ?? '')?.[1] ?? '';
+  // Newest first; the passcode mail names the device it is for.
+  const mail = mailbox.messages.find((message) => message.body.includes(`(${deviceId})`));
+  const passcode = /passcode is (\d{6})/.exec(mail?.body ?? '')?.[1] ?? '';
   const verified = await post('verify', { username: user.username, deviceId, passcode });
   if (verified.status !== 200) throw new Error(`device ${deviceId} was not trusted: ${await verified.text()}`);
 }
