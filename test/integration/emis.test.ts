@@ -141,6 +141,78 @@ describe('EMIS partner API /emis/partner-api (EMIS Open–style, approximate)', 
     expect(task).toMatchObject({ ods, nhsNumber: standard, source: { surface: 'emis', sender: 'gpsim-demo' } });
   });
 
+  describe('OAuth bearer tokens (the authorisation server, alongside legacy sessions)', () => {
+    const partnerToken = async (partner: Partner = demo) => {
+      const response = await fetch(`${gpsim.url}/oauth/token`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Authorization: `Basic ${Buffer.from(`${partner.clientId}:${partner.clientSecret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs' }).toString(),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { access_token: string }).access_token;
+    };
+
+    it('accepts a token issued to the partner client in place of a SessionId, for the practice named by OrganisationId', async () => {
+      const token = await partnerToken();
+      const { status, body } = await json(
+        'GetMedicalRecord',
+        { OrganisationId: ods, NhsNumber: standard },
+        bearer(token),
+      );
+      expect(status).toBe(200);
+      expect(body.Outcome).toBe('Success');
+    });
+
+    it('refuses a token issued to a non-partner client with InvalidCredentials', async () => {
+      const token = await backendToken(gpsim.url);
+      const { status, body } = await json(
+        'GetMedicalRecord',
+        { OrganisationId: ods, NhsNumber: standard },
+        bearer(token),
+      );
+      expect(status).toBe(401);
+      expect(body.Error?.Code).toBe('InvalidCredentials');
+    });
+
+    it('refuses a token without OrganisationId, and the unpaired partner at a practice that has not activated it', async () => {
+      const missing = await json('GetMedicalRecord', { NhsNumber: standard }, bearer(await partnerToken()));
+      expect(missing.status).toBe(400);
+      expect(missing.body.Error?.Code).toBe('InvalidParameter');
+      const unpairedCall = await json(
+        'GetMedicalRecord',
+        { OrganisationId: ods, NhsNumber: standard },
+        bearer(await partnerToken(unpaired)),
+      );
+      expect(unpairedCall.status).toBe(403);
+      expect(unpairedCall.body.Error?.Code).toBe('PartnerNotActivated');
+    });
+
+    it('answers SessionExpired once the token expires on the simulated clock', async () => {
+      const token = await partnerToken();
+      await fetch(`${gpsim.url}/__sim/clock`, { method: 'POST', body: JSON.stringify({ advance: 'PT2H' }) });
+      try {
+        const { status, body } = await json(
+          'GetMedicalRecord',
+          { OrganisationId: ods, NhsNumber: standard },
+          bearer(token),
+        );
+        expect(status).toBe(401);
+        expect(body.Error?.Code).toBe('SessionExpired');
+      } finally {
+        await fetch(`${gpsim.url}/__sim/clock`, { method: 'POST', body: JSON.stringify({ reset: true }) });
+      }
+    });
+
+    it('a call with neither a SessionId nor a token is SessionInvalid', async () => {
+      const { status, body } = await json('GetMedicalRecord', { OrganisationId: ods, NhsNumber: standard });
+      expect(status).toBe(401);
+      expect(body.Error?.Code).toBe('SessionInvalid');
+    });
+  });
+
   it('expires sessions on the simulated clock', async () => {
     const SessionId = await sessionId();
     await fetch(`${gpsim.url}/__sim/clock`, { method: 'POST', body: JSON.stringify({ advance: 'PT31M' }) });

@@ -9,6 +9,7 @@ import {
   findAll,
   identity,
   postClientIntegration,
+  trustDevice,
 } from '../support/systmone';
 import { backendToken, bearer } from '../support/tokens';
 
@@ -149,14 +150,17 @@ describe('SystmOne Client Integration over HTTP (POST /systmone/{ODS}/client-int
   });
 
   it('refuses UpdatePatientRecord from a non-clinical desktop user with UserNotAuthorised', async () => {
-    const receptionist = manifest.users.find((user) => user.ods === ods && user.role === 'receptionist');
-    expect(receptionist).toBeDefined();
+    const receptionist = manifest.users.find(
+      (user) => user.ods === ods && user.role === 'receptionist' && user.email !== undefined,
+    );
+    if (!receptionist) throw new Error(`no receptionist with a work email at ${ods}`);
+    await trustDevice(gpsim.url, receptionist, demo.deviceId);
     const reply = await call(
       'UpdatePatientRecord',
       `${identity(standard)}<Event><Narrative><Line>Should not file</Line></Narrative></Event>`,
       demo,
       ods,
-      receptionist?.username,
+      receptionist.username,
     );
     expect(reply.status).toBe(403);
     expect(errorCode(reply.xml)).toBe('UserNotAuthorised');
@@ -229,6 +233,40 @@ describe('SystmOne Client Integration over HTTP (POST /systmone/{ODS}/client-int
       const elsewhere = manifest.archetypes.find((a) => a.ods !== ods && a.key === 'standard')?.nhsNumber as string;
       expect(errorCode((await call('GetPatientRecord', identity(elsewhere))).xml)).toBe('PatientNotFound');
       expect(errorCode((await call('GetPatientRecord', identity(sensitive))).xml)).toBe('SensitiveRecord');
+    });
+
+    it('DeviceNotTrusted when a desktop user other than the default GP has not validated the partner device, until they do', async () => {
+      const nurse = manifest.users.find(
+        (user) => user.ods === ods && user.role === 'nurse' && user.email !== undefined,
+      );
+      if (!nurse) throw new Error(`no nurse with a work email at ${ods}`);
+      const refused = await call('GetCurrentSelection', '', demo, ods, nurse.username);
+      expect(refused.status).toBe(403);
+      expect(errorCode(refused.xml)).toBe('DeviceNotTrusted');
+      expect(find(refused.xml, 'Error', 'Message')?.text).toContain('/__sim/devices/login');
+      await trustDevice(gpsim.url, nurse, demo.deviceId);
+      expect((await call('GetCurrentSelection', '', demo, ods, nurse.username)).status).toBe(200);
+    });
+
+    it('device trust lapses after 30 simulated days (DeviceNotTrusted again)', async () => {
+      // A user no other test has trusted: not the default GP, nor a colleague or receptionist.
+      const colleague = manifest.users.find(
+        (user) => user.ods === ods && user.email && !['gp', 'colleague', 'receptionist'].includes(user.role),
+      );
+      if (!colleague) throw new Error(`no other user with a work email at ${ods}`);
+      await trustDevice(gpsim.url, colleague, demo.deviceId);
+      expect((await call('GetCurrentSelection', '', demo, ods, colleague.username)).status).toBe(200);
+      await fetch(`${gpsim.url}/__sim/clock`, { method: 'POST', body: JSON.stringify({ advance: 'P31D' }) });
+      try {
+        const lapsed = await call('GetCurrentSelection', '', demo, ods, colleague.username);
+        expect(errorCode(lapsed.xml)).toBe('DeviceNotTrusted');
+      } finally {
+        await fetch(`${gpsim.url}/__sim/clock`, { method: 'POST', body: JSON.stringify({ reset: true }) });
+      }
+    });
+
+    it('the default desktop (first GP) is trusted on the partner device without validation', async () => {
+      expect((await call('GetCurrentSelection')).status).toBe(200);
     });
 
     it('UserNotLoggedIn when ?user= names no desktop at this practice', async () => {

@@ -116,3 +116,31 @@ export function lengthPrefixed(document: string): Buffer {
   header.writeUInt32BE(body.length, 0);
   return Buffer.concat([header, body]);
 }
+
+/** Validates a device for a user through the Internet SystmOne passcode flow (/__sim/devices, /__sim/mailbox). */
+export async function trustDevice(
+  baseUrl: string,
+  user: { username: string; email?: string | undefined },
+  deviceId: string,
+) {
+  if (user.email === undefined) throw new Error(`${user.username} has no work email, so cannot validate a device`);
+  const post = (path: string, body: unknown) =>
+    fetch(`${baseUrl}/__sim/devices/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const login = (await (await post('login', { username: user.username, password: 'secret', deviceId })).json()) as {
+    status?: string;
+  };
+  if (login.status === 'trusted') return;
+  if (login.status !== 'passcode-sent') throw new Error(`device login failed: ${JSON.stringify(login)}`);
+  const mailbox = (await (await fetch(`${baseUrl}/__sim/mailbox?to=${encodeURIComponent(user.email)}`)).json()) as {
+    messages: { body: string }[];
+  };
+  // Newest first; the passcode mail names the device it is for.
+  const mail = mailbox.messages.find((message) => message.body.includes(`(${deviceId})`));
+  const passcode = /passcode is (\d{6})/.exec(mail?.body ?? '')?.[1] ?? '';
+  const verified = await post('verify', { username: user.username, deviceId, passcode });
+  if (verified.status !== 200) throw new Error(`device ${deviceId} was not trusted: ${await verified.text()}`);
+}

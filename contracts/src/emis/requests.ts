@@ -19,7 +19,11 @@ export const InitializeWithId = z.object({
 });
 export type InitializeWithId = z.infer<typeof InitializeWithId>;
 
-const Session = { SessionId: text(100) };
+/**
+ * A call names its session (legacy InitializeWithID logon), or, when it carries an OAuth bearer
+ * token from /oauth/token, the practice it is for (OrganisationId) instead.
+ */
+const Session = { SessionId: text(100).optional(), OrganisationId: text(10).optional() };
 const PatientRef = {
   PatientId: text(64).optional(),
   NhsNumber: z
@@ -72,4 +76,36 @@ export const CreateTask = z.object({
   Title: text(500),
   Urgent: z.enum(['true', 'false']).optional(),
   Group: text(100).optional(),
+});
+
+export const GetAppointmentSessions = z.object({
+  ...Session,
+  DateFrom: z.iso.date(),
+  DateTo: z.iso.date(),
+});
+
+export const BookAppointment = z.object({
+  ...Session,
+  ...PatientRef,
+  IdempotencyKey: text(100).optional(),
+  SlotId: text(64),
+  Reason: z.string().max(100).optional(),
+});
+
+export const GetDocuments = z.object({ ...Session, ...PatientRef });
+
+/** Content is base64; the request body limit (1 MB) bounds it. */
+export const AddDocument = z.object({
+  ...Session,
+  ...PatientRef,
+  IdempotencyKey: text(100).optional(),
+  Document: z.object({
+    Title: text(200),
+    Description: z.string().max(1000).optional(),
+    Code: z.string().regex(/^\d{6,18}$/, 'a SNOMED CT concept id for the document type'),
+    Term: text(500),
+    ContentType: z.enum(['application/pdf', 'text/plain', 'image/jpeg', 'image/png', 'text/html']),
+    Content: z.base64().min(1),
+    Date: z.string().max(40).optional(),
+  }),
 });

@@ -12,6 +12,8 @@ export const systmOneFunctions = [
   'UpdatePatientRecord',
   'LaunchFunctionality',
   'CreateTask',
+  'GetAppointmentSlots',
+  'BookAppointment',
 ] as const;
 export type SystmOneFunction = (typeof systmOneFunctions)[number];
 
@@ -22,6 +24,10 @@ export const emisFunctions = [
   'FileRecord',
   'GetFileStatus',
   'CreateTask',
+  'GetAppointmentSessions',
+  'BookAppointment',
+  'GetDocuments',
+  'AddDocument',
 ] as const;
 export type EmisFunction = (typeof emisFunctions)[number];
 

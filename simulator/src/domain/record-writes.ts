@@ -1,4 +1,4 @@
-import type { Concept, Consultation, Observation, Problem } from './clinical-record';
+import type { Concept, Consultation, Observation, Problem, RecordDocument } from './clinical-record';
 import type { Patient } from './patient';
 import type { StaffRole } from './estate';
 import { SimError } from './errors';
@@ -22,6 +22,21 @@ export interface ConsultationWrite {
   type: Consultation['type'];
   narrative: string[];
   entries: CodedWrite[];
+}
+
+/** A document a partner files into the record (letter, scan, report). */
+export interface DocumentWrite {
+  partner: string;
+  surface: string;
+  recorderIndex: number;
+  /** When it was written; the simulated now when omitted. */
+  date?: string;
+  type: Concept;
+  title: string;
+  description: string;
+  contentType: string;
+  sizeBytes: number;
+  author: { ods: string; name: string };
 }
 
 export const MAX_WRITTEN_ENTRIES = 50;
@@ -96,6 +111,36 @@ export class RecordWriter {
       };
       for (const entry of [consultation, ...entries]) await this.repository.append(patient.ordinal, entry);
       return { consultationId, entryIds: entries.map((entry) => entry.id) };
+    });
+  }
+
+  /** Files one document entry, shown afterwards as GP Connect and R4 DocumentReferences. */
+  async writeDocument(patient: Patient, write: DocumentWrite): Promise<{ documentId: string }> {
+    if (write.date !== undefined && Number.isNaN(Date.parse(write.date))) {
+      throw new SimError('invalid-parameter', 'The document date must be an ISO 8601 date or date-time.', {
+        field: 'Date',
+      });
+    }
+    return this.serialised(patient.ordinal, async () => {
+      const now = this.clock.nowDate().toISOString();
+      const n = (await this.repository.entries(patient.ordinal)).length;
+      const document: RecordDocument = {
+        id: this.ids().encode('write', patient.ordinal, n),
+        kind: 'document',
+        date: write.date ?? now,
+        recorded: now,
+        recorderIndex: write.recorderIndex,
+        writtenBy: { partner: write.partner, surface: write.surface, at: now },
+        type: write.type,
+        title: write.title,
+        description: write.description,
+        contentType: write.contentType,
+        sizeBytes: write.sizeBytes,
+        author: write.author,
+        indexed: now,
+      };
+      await this.repository.append(patient.ordinal, document);
+      return { documentId: document.id };
     });
   }
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { control } from '@gpsim/contracts';
+import { partnerCredentials } from '../partners';
 
 export type OAuthClient = control.OAuthClient;
 
@@ -11,7 +12,8 @@ function derivedSecret(seed: string, clientId: string): string {
 /**
  * The apps registered out of the box: the demo partner (a public SMART app), a confidential app,
  * an EMIS-X–style desktop app with a custom-scheme redirect, and a backend service for
- * client_credentials. Secrets derive from the seed.
+ * client_credentials. Secrets derive from the seed. Each IM1 partner product is registered as a
+ * backend client with its partner credentials, so it can call the EMIS API with a bearer token.
  */
 export function defaultClients(seed: string): OAuthClient[] {
   return [
@@ -40,5 +42,11 @@ export function defaultClients(seed: string): OAuthClient[] {
       clientSecret: derivedSecret(seed, 'gpsim-backend'),
       redirectUris: [],
     },
+    ...partnerCredentials(seed).map((partner): OAuthClient => ({
+      clientId: partner.clientId,
+      type: 'backend',
+      clientSecret: partner.clientSecret,
+      redirectUris: [],
+    })),
   ];
 }

@@ -25,6 +25,7 @@ export const emisErrorCodes = [
   'RequestTooLarge',
   'NotFound',
   'Conflict',
+  'SlotUnavailable',
   'ServiceUnavailable',
   'InternalError',
 ] as const;

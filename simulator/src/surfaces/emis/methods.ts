@@ -4,14 +4,18 @@ import type { z } from 'zod';
 import type { EmisFunction } from '../../domain/partners';
 import type { Patient } from '../../domain/patient';
 import { searchPracticeList } from '../../domain/practice-patient-search';
+import { isShareableEntry } from '../../domain/patient-access';
+import { storeDocumentContent } from '../../domain/document-content';
 import type { Engine } from '../../engine';
 import type { SimRequest } from '../../transport/types';
 import type { Plain } from './emis-codec';
 import { readBody } from './emis-codec';
 import { emisError } from './emis-errors';
+import { bookPracticeSlot, dayRange, freePracticeSlots } from '../shared/partner-appointments';
 import { matchedPatient, medicalRecord } from './medical-record-mapper';
 import type { EmisSession } from './sessions';
-import { assertActivated, session } from './sessions';
+import { assertActivated, session, tokenSession } from './sessions';
+import { bearerToken } from '../oauth/bearer';
 
 const MAX_MATCHES = 50;
 const sexes = { M: 'male', F: 'female', I: 'other', U: 'unknown' } as const;
@@ -233,19 +237,152 @@ const createTask: Method<typeof emis.CreateTask> = {
   },
 };
 
+/** Free slots grouped by session (one clinician's morning or afternoon surgery), over at most two weeks. */
+const getAppointmentSessions: Method<typeof emis.GetAppointmentSessions> = {
+  schema: emis.GetAppointmentSessions,
+  write: false,
+  async run(engine, current, body, request) {
+    const slots = await freePracticeSlots(engine, current.practice, dayRange(body.DateFrom, body.DateTo));
+    const sessions = new Map<
+      string,
+      { SessionName: string; Clinician: string; Date: string; Slots: { Slot: Plain[] } }
+    >();
+    for (const slot of slots) {
+      const key = `${slot.scheduleId}:${slot.session}`;
+      let entry = sessions.get(key);
+      if (!entry) {
+        entry = {
+          SessionName: slot.session,
+          Clinician: `${slot.clinician.given} ${slot.clinician.family}`,
+          Date: slot.start.slice(0, 10),
+          Slots: { Slot: [] },
+        };
+        sessions.set(key, entry);
+      }
+      entry.Slots.Slot.push({
+        SlotId: slot.id,
+        Start: slot.start,
+        End: slot.end,
+        ServiceType: slot.serviceType,
+        DeliveryChannel: slot.deliveryChannel,
+      });
+    }
+    await audit(engine, current, 'read-slots', undefined, 'allowed', request.traceId);
+    const found: Plain = sessions.size > 0 ? { Session: [...sessions.values()] } : {};
+    return { Sessions: found };
+  },
+};
+
+const bookAppointment: Method<typeof emis.BookAppointment> = {
+  schema: emis.BookAppointment,
+  write: true,
+  async run(engine, current, body, request) {
+    const patient = await patientOf(engine, current, body, 'book-appointment', request.traceId);
+    const booking = await bookPracticeSlot(engine, current.practice, body.SlotId, patient, body.Reason, {
+      emis: 'SlotUnavailable',
+    });
+    await audit(engine, current, 'book-appointment', patient, 'allowed', request.traceId);
+    return { AppointmentId: booking.id, SlotId: booking.slotId, Start: booking.start, End: booking.end };
+  },
+};
+
+/** Documents in the record the partner may see (confidential ones withheld), newest first. */
+const getDocuments: Method<typeof emis.GetDocuments> = {
+  schema: emis.GetDocuments,
+  write: false,
+  async run(engine, current, body, request) {
+    const patient = await patientOf(engine, current, body, 'read-documents', request.traceId);
+    const documents = (await engine.records.record(patient)).documents
+      .filter(isShareableEntry)
+      .sort((a, b) => b.indexed.localeCompare(a.indexed))
+      .map((document): Plain => ({
+        DocumentId: document.id,
+        Title: document.title,
+        Description: document.description,
+        Code: document.type.code,
+        Term: document.type.display,
+        ContentType: document.contentType,
+        SizeBytes: String(document.sizeBytes),
+        Date: document.date,
+        Filed: document.indexed,
+        Author: document.author.name,
+      }));
+    await audit(engine, current, 'read-documents', patient, 'allowed', request.traceId);
+    const found: Plain = documents.length > 0 ? { Document: documents } : {};
+    return { Documents: found };
+  },
+};
+
+/**
+ * Files a document into the record through the shared write path, authored by the practice; its
+ * bytes are kept so GP Connect Binary returns what the partner sent.
+ */
+const addDocument: Method<typeof emis.AddDocument> = {
+  schema: emis.AddDocument,
+  write: true,
+  async run(engine, current, body, request) {
+    const patient = await patientOf(engine, current, body, 'add-document', request.traceId);
+    const document = body.Document;
+    const content = Buffer.from(document.Content, 'base64');
+    const { documentId } = await engine.recordWriter.writeDocument(patient, {
+      partner: current.partner.name,
+      surface: 'emis',
+      recorderIndex: current.user.index,
+      ...(document.Date !== undefined ? { date: document.Date } : {}),
+      type: { code: document.Code, display: document.Term },
+      title: document.Title,
+      description: document.Description ?? document.Title,
+      contentType: document.ContentType,
+      sizeBytes: content.length,
+      author: { ods: current.practice.ods, name: current.practice.name },
+    });
+    await storeDocumentContent(engine.store.settings, documentId, content);
+    await audit(engine, current, 'add-document', patient, 'allowed', request.traceId);
+    return { DocumentId: documentId, SizeBytes: String(content.length) };
+  },
+};
+
 export const emisMethods: Record<EmisFunction, Method<z.ZodType>> = {
   GetMatchedPatient: getMatchedPatient as Method<z.ZodType>,
   GetMedicalRecord: getMedicalRecord as Method<z.ZodType>,
   FileRecord: fileRecord as Method<z.ZodType>,
   GetFileStatus: getFileStatus as Method<z.ZodType>,
   CreateTask: createTask as Method<z.ZodType>,
+  GetAppointmentSessions: getAppointmentSessions as Method<z.ZodType>,
+  BookAppointment: bookAppointment as Method<z.ZodType>,
+  GetDocuments: getDocuments as Method<z.ZodType>,
+  AddDocument: addDocument as Method<z.ZodType>,
 };
+
+/** A call is authorised by an OAuth bearer token (with OrganisationId) or by a legacy SessionId. */
+async function callerSession(
+  engine: Engine,
+  request: SimRequest,
+  body: { SessionId?: string; OrganisationId?: string },
+): Promise<EmisSession> {
+  if (request.headers['authorization'] !== undefined) {
+    return tokenSession(engine, bearerToken(request), body.OrganisationId);
+  }
+  if (body.SessionId === undefined) {
+    throw emisError(
+      'unauthorised',
+      'SessionInvalid',
+      'Send a SessionId from InitializeWithID, or an "Authorization: Bearer" token from /oauth/token with OrganisationId.',
+      'SessionId',
+    );
+  }
+  return session(engine, body.SessionId);
+}
 
 /** Runs one method call: body, session and activation, idempotent replay for writes. */
 export async function callMethod(engine: Engine, name: EmisFunction, request: SimRequest): Promise<MethodResult> {
   const method = emisMethods[name];
-  const body = readBody(request, name, method.schema) as { SessionId: string; IdempotencyKey?: string };
-  const current = await session(engine, body.SessionId);
+  const body = readBody(request, name, method.schema) as {
+    SessionId?: string;
+    OrganisationId?: string;
+    IdempotencyKey?: string;
+  };
+  const current = await callerSession(engine, request, body);
   request.annotations.clientId = current.partner.name;
   request.annotations.ods = current.practice.ods;
   // Checked on every call: a practice may deactivate a partner or a feature mid-session.

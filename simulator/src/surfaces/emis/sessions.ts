@@ -5,6 +5,7 @@ import type { EmisFunction, PartnerCredentials } from '../../domain/partners';
 import { partnerCredentials } from '../../domain/partners';
 import type { Engine } from '../../engine';
 import { emisError } from './emis-errors';
+import { isSimError } from '../../domain/errors';
 
 /** Session lifetime on the simulated clock (approximate: EMIS's real timeout is not public). */
 export const SESSION_TTL_MS = 30 * 60 * 1000;
@@ -47,12 +48,72 @@ export async function logon(engine: Engine, body: emis.InitializeWithId): Promis
       'ClientId and ClientSecret do not match a partner; use clientId/clientSecret from GET /__sim/fixtures (partners).',
     );
   }
-  const practice = engine.population.practice(body.OrganisationId);
+  const { practice, user } = await practiceAndUser(engine, partner, body.OrganisationId, body.UserName);
+  const id = randomUUID();
+  const expiresAt = engine.clock.now() + SESSION_TTL_MS;
+  await engine.store.settings.put(key(id), {
+    partner: partner.name,
+    ods: practice.ods,
+    username: user.username,
+    expiresAt,
+  } satisfies StoredSession);
+  return { id, partner, practice, user, expiresAt };
+}
+
+/**
+ * The session an OAuth bearer token stands for: a token the authorisation server issued (client
+ * credentials) to a partner's registered client, for the practice the call names. It lives as long
+ * as the token, on the simulated clock; the desktop user is the practice's first GP.
+ */
+export async function tokenSession(engine: Engine, token: string, ods: string | undefined): Promise<EmisSession> {
+  let claims: { client_id: string; jti: string; exp: number };
+  try {
+    claims = engine.auth.verifyAccessToken(token);
+  } catch (error) {
+    if (!isSimError(error)) throw error;
+    const expired = error.message.includes('expired');
+    throw emisError(
+      'unauthorised',
+      expired ? 'SessionExpired' : 'SessionInvalid',
+      `${error.message} (POST /oauth/token with grant_type=client_credentials and the partner's clientId/clientSecret).`,
+      'Authorization',
+    );
+  }
+  const partner = partnerCredentials(engine.population.estate.spec.seed).find(
+    (candidate) => candidate.clientId === claims.client_id,
+  );
+  if (!partner) {
+    throw emisError(
+      'unauthorised',
+      'InvalidCredentials',
+      `The token was issued to ${claims.client_id}, not a partner product; get one with a partner's clientId from GET /__sim/fixtures (partners).`,
+      'Authorization',
+    );
+  }
+  if (ods === undefined) {
+    throw emisError(
+      'invalid-parameter',
+      'InvalidParameter',
+      'With a bearer token, name the practice with OrganisationId (its ODS code).',
+      'OrganisationId',
+    );
+  }
+  const { practice, user } = await practiceAndUser(engine, partner, ods, undefined);
+  return { id: claims.jti, partner, practice, user, expiresAt: claims.exp * 1000 };
+}
+
+async function practiceAndUser(
+  engine: Engine,
+  partner: PartnerCredentials,
+  ods: string,
+  username: string | undefined,
+): Promise<{ practice: Practice; user: StaffUser }> {
+  const practice = engine.population.practice(ods);
   if (!practice) {
     throw emisError(
       'practice-not-found',
       'OrganisationNotFound',
-      `No practice ${body.OrganisationId}; see GET /__sim/fixtures.`,
+      `No practice ${ods}; see GET /__sim/fixtures.`,
       'OrganisationId',
     );
   }
@@ -66,26 +127,18 @@ export async function logon(engine: Engine, body: emis.InitializeWithId): Promis
   }
   await assertActivated(engine, practice, partner.name);
   const user =
-    body.UserName === undefined
+    username === undefined
       ? (practice.staff.find((member) => member.role === 'gp') ?? practice.staff[0])
-      : practice.staff.find((member) => member.username === body.UserName);
+      : practice.staff.find((member) => member.username === username);
   if (!user) {
     throw emisError(
       'practitioner-not-found',
       'UserNotFound',
-      `No EMIS user ${body.UserName ?? ''} at ${practice.ods}; see GET /__sim/fixtures (users).`,
+      `No EMIS user ${username ?? ''} at ${practice.ods}; see GET /__sim/fixtures (users).`,
       'UserName',
     );
   }
-  const id = randomUUID();
-  const expiresAt = engine.clock.now() + SESSION_TTL_MS;
-  await engine.store.settings.put(key(id), {
-    partner: partner.name,
-    ods: practice.ods,
-    username: user.username,
-    expiresAt,
-  } satisfies StoredSession);
-  return { id, partner, practice, user, expiresAt };
+  return { practice, user };
 }
 
 export async function assertActivated(

@@ -19,6 +19,7 @@ const WRITE_FUNCTIONS: ReadonlySet<SystmOneFunction> = new Set([
   'UpdatePatientRecord',
   'CreateTask',
   'LaunchFunctionality',
+  'BookAppointment',
 ]);
 
 export interface FunctionContext {
@@ -100,6 +101,22 @@ export async function handleClientIntegration(
     }
     return { status: httpStatusOf(error), body: errorDocument(error, echo, responseUid) };
   }
+}
+
+/**
+ * The partner's registered DeviceID names the machine the desktop runs on; SystmOne lets a user
+ * work there only on a device they have validated by two-factor passcode (Internet SystmOne guide,
+ * "Two-Factor Authentication"). The default desktop (the practice's first GP) counts as validated on
+ * the partner's registered device, so a first call succeeds; any other user validates it first.
+ */
+function assertDeviceTrusted(engine: Engine, practice: Practice, user: StaffUser, deviceId: string): void {
+  if (user === desktopUser(practice, undefined) || engine.devices.isTrusted(user, deviceId)) return;
+  throw systmOneError(
+    'forbidden',
+    'DeviceNotTrusted',
+    `${user.username} has not validated device ${deviceId}: POST /__sim/devices/login {"username":"${user.username}","deviceId":"${deviceId}"}, then POST /__sim/devices/verify with the passcode from GET /__sim/mailbox, and retry.`,
+    'DeviceID',
+  );
 }
 
 async function authorise(
@@ -190,6 +207,7 @@ async function authorise(
     );
   }
   const user = desktopUser(practice, username);
+  assertDeviceTrusted(engine, practice, user, partner.deviceId);
   return {
     engine,
     practice,

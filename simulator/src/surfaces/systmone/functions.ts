@@ -5,6 +5,7 @@ import { MAX_WRITTEN_ENTRIES } from '../../domain/record-writes';
 import type { SystmOneFunction } from '../../domain/partners';
 import type { Patient } from '../../domain/patient';
 import { searchPracticeList } from '../../domain/practice-patient-search';
+import { bookPracticeSlot, dayRange, freePracticeSlots } from '../shared/partner-appointments';
 import type { Engine } from '../../engine';
 import type { FunctionContext } from './client-integration';
 import { selectedNhsNumber } from './desktops';
@@ -288,6 +289,57 @@ async function createTask(context: FunctionContext) {
   return [el('TaskUID', null, task.id)];
 }
 
+/** The practice's free future slots over at most two weeks (DateFrom..DateTo), from the diary GP Connect shares. */
+async function getAppointmentSlots(context: FunctionContext) {
+  const range = dayRange(childText(context.parameters, 'DateFrom'), childText(context.parameters, 'DateTo'));
+  const slots = await freePracticeSlots(context.engine, context.practice, range);
+  await audit(context, 'read-slots', undefined, 'allowed');
+  return [
+    el(
+      'Slots',
+      null,
+      ...slots.map((slot) =>
+        el('Slot', {
+          SlotUID: slot.id,
+          Start: slot.start,
+          End: slot.end,
+          Clinician: `${slot.clinician.given} ${slot.clinician.family}`,
+          SessionName: slot.session,
+          ServiceType: slot.serviceType,
+          DeliveryChannel: slot.deliveryChannel,
+        }),
+      ),
+    ),
+  ];
+}
+
+/** Books one free slot for the identified patient; a slot taken through any face is SlotAlreadyBooked. */
+async function bookAppointment(context: FunctionContext) {
+  const patient = await identifiedPatient(context, 'book-appointment');
+  const slotId = childText(context.parameters, 'SlotUID');
+  if (slotId === undefined) {
+    throw systmOneError(
+      'invalid-parameter',
+      'InvalidParameter',
+      'Send FunctionParameters/SlotUID from GetAppointmentSlots.',
+      'SlotUID',
+    );
+  }
+  const booking = await bookPracticeSlot(
+    context.engine,
+    context.practice,
+    slotId,
+    patient,
+    childText(context.parameters, 'Reason'),
+    { systmone: 'SlotAlreadyBooked' },
+  );
+  await audit(context, 'book-appointment', patient, 'allowed');
+  return [
+    identityXml(patient),
+    el('Appointment', { AppointmentUID: booking.id, SlotUID: booking.slotId, Start: booking.start, End: booking.end }),
+  ];
+}
+
 export const systmOneFunctionHandlers: Record<SystmOneFunction, FunctionHandler> = {
   GetCurrentSelection: getCurrentSelection,
   PatientSearch: patientSearch,
@@ -295,4 +347,6 @@ export const systmOneFunctionHandlers: Record<SystmOneFunction, FunctionHandler>
   UpdatePatientRecord: updatePatientRecord,
   LaunchFunctionality: launchFunctionality,
   CreateTask: createTask,
+  GetAppointmentSlots: getAppointmentSlots,
+  BookAppointment: bookAppointment,
 };

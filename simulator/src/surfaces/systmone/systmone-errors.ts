@@ -14,6 +14,8 @@ export const systmOneErrorCodes = [
   'PatientNotFound',
   'SensitiveRecord',
   'Throttled',
+  'SlotAlreadyBooked',
+  'DeviceNotTrusted',
   'UserNotLoggedIn',
   'UserNotAuthorised',
   'MalformedXML',

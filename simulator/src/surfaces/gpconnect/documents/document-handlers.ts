@@ -13,6 +13,7 @@ import { toGpcPatient } from '../patient-mapper';
 import type { Resource } from '../stu3';
 import { ODS_ORGANIZATION_CODE, SNOMED, dataIdentifierSystem, organizationId, profile } from '../stu3';
 import { renderPdf } from './pdf';
+import { documentContent } from '../../../domain/document-content';
 
 /** GPC access_documents_development_search_patient_documents.md: consumers MUST send all five. */
 const mandatoryIncludes = [
@@ -155,13 +156,14 @@ export async function searchDocuments(context: GpcContext): Promise<SimResponse>
 }
 
 /**
- * GET /Binary/{id}: the document's content, rendered on demand from its metadata. Documents over
+ * GET /Binary/{id}: the document's content (what a partner filed, else rendered on demand from its metadata). Documents over
  * 5 MB cannot be retrieved through GP Connect and answer 404 NO_RECORD_FOUND.
  */
 export async function readBinary(context: GpcContext): Promise<SimResponse> {
   const { engine, request } = context;
   const id = request.params['id'] ?? '';
-  const decoded = engine.population.decodeId(id, 'document');
+  // Partner-filed documents carry written-entry ids; computed ones document ids.
+  const decoded = engine.population.decodeId(id, 'document') ?? engine.population.decodeId(id, 'write');
   const notFound = () =>
     new SimError('not-found', `No document with id "${id}"; find documents with Patient/{id}/DocumentReference.`);
   if (!decoded) throw notFound();
@@ -174,6 +176,15 @@ export async function readBinary(context: GpcContext): Promise<SimResponse> {
       'not-found',
       `Document "${id}" is ${document.sizeBytes} bytes, over the 5 MB GP Connect limit; ask the practice to send it another way.`,
     );
+  }
+  const filed = await documentContent(engine.store.settings, document.id);
+  if (filed) {
+    return gpcResponse(request, 200, {
+      resourceType: 'Binary',
+      id: document.id,
+      contentType: document.contentType,
+      content: filed.toString('base64'),
+    });
   }
   const pdf = renderPdf([
     document.title,
