@@ -81,7 +81,9 @@ export interface GpcCall {
 export interface GpcReply {
   status: number;
   headers: Headers;
+  /** The parsed body when the answer is JSON; {} otherwise (read `text`). */
   body: Record<string, unknown>;
+  text: string;
 }
 
 /** A GP Connect client for tests: SSP headers and a valid JWT unless the call overrides them. */
@@ -114,13 +116,17 @@ export function gpcClient(practice: ManifestPractice, consumerAsid: string) {
     return {
       status: response.status,
       headers: response.headers,
-      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+      text,
+      body:
+        text === '' || !/json/.test(response.headers.get('content-type') ?? 'json')
+          ? {}
+          : (JSON.parse(text) as Record<string, unknown>),
     };
   };
 }
 
 /** The Spine code of an OperationOutcome reply. */
-export function spineCode(reply: GpcReply): string | undefined {
+export function spineCode(reply: Pick<GpcReply, 'body'>): string | undefined {
   const issue = (reply.body['issue'] as { details?: { coding?: { code?: string }[] } }[] | undefined)?.[0];
   return issue?.details?.coding?.[0]?.code;
 }

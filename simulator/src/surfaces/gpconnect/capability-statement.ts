@@ -112,7 +112,7 @@ export function gpcCapabilityStatement(practice: Practice, capability: Capabilit
     software: { name: system.name, version: system.version, releaseDate: date },
     fhirVersion: '3.0.1',
     acceptUnknown: 'both',
-    format: ['application/fhir+json'],
+    format: ['application/fhir+json', 'application/fhir+xml'],
     rest: [
       {
         mode: 'server',

@@ -16,16 +16,29 @@ function unsupported(what: string): SimError {
   );
 }
 
-function check(media: string, what: string): void {
+export type GpcFormat = 'json' | 'xml';
+
+/** Request bodies are read as JSON only, so an XML Content-Type is refused with the way forward. */
+function checkBody(media: string, what: string): void {
   if (jsonTypes.has(media)) return;
-  if (xmlTypes.has(media)) throw unsupported(`${what} (XML)`);
+  if (xmlTypes.has(media)) {
+    throw new SimError(
+      'unsupported-media-type',
+      `${what}: this provider reads request bodies as application/fhir+json only (it can answer in XML). Send the body as JSON with Content-Type application/fhir+json;charset=utf-8.`,
+    );
+  }
+  throw unsupported(what);
+}
+
+function formatOf(media: string, what: string): GpcFormat {
+  if (jsonTypes.has(media)) return 'json';
+  if (xmlTypes.has(media)) return 'xml';
   throw unsupported(what);
 }
 
 /**
- * GP Connect content negotiation (GPC development_general_api_guidance.md): `_format` overrides
- * Accept; with neither the request Content-Type decides; none at all means JSON. A POST or PUT
- * needs a FHIR Content-Type. Anything else is 415.
+ * GP Connect content negotiation (GPC development_general_api_guidance.md): a POST or PUT needs a
+ * FHIR Content-Type; the answer's format must be one this provider writes. Anything else is 415.
  */
 export function assertGpcContentTypes(request: SimRequest): void {
   const contentType = request.headers['content-type'];
@@ -36,17 +49,31 @@ export function assertGpcContentTypes(request: SimRequest): void {
         'A Content-Type header is required: send application/fhir+json;charset=utf-8.',
       );
     }
-    check(mediaOf(contentType), `Content-Type ${contentType}`);
+    checkBody(mediaOf(contentType), `Content-Type ${contentType}`);
   }
+  responseFormat(request);
+}
+
+/**
+ * The answer's format (domain.md §1.2: JSON SHALL, XML SHOULD): `_format` overrides Accept; with
+ * neither, the request Content-Type; none at all → JSON. Throws 415 for anything else.
+ */
+export function responseFormat(request: SimRequest): GpcFormat {
   const format = request.query.get('_format');
-  if (format !== null) {
-    check(mediaOf(format), `_format=${format}`);
-    return;
-  }
+  if (format !== null) return formatOf(mediaOf(format), `_format=${format}`);
   const accept = request.headers['accept'];
   if (accept !== undefined && accept.trim() !== '') {
     const ranges = accept.split(',').map(mediaOf);
-    if (ranges.some((media) => jsonTypes.has(media) || media === '*/*' || media === 'application/*')) return;
-    check(ranges[0] ?? '', `Accept ${accept}`);
+    // The first FHIR type named wins; a wildcard alone means the default, JSON.
+    const named = ranges.find((media) => jsonTypes.has(media) || xmlTypes.has(media));
+    if (named !== undefined) return formatOf(named, `Accept ${accept}`);
+    if (ranges.some((media) => media === '*/*' || media === 'application/*')) return 'json';
+    return formatOf(ranges[0] ?? '', `Accept ${accept}`);
   }
+  const contentType = request.headers['content-type'];
+  if (contentType !== undefined && contentType.trim() !== '') {
+    const media = mediaOf(contentType);
+    if (xmlTypes.has(media)) return 'xml';
+  }
+  return 'json';
 }
