@@ -7,6 +7,7 @@ import type { Claims, GpcCall, GpcReply, ManifestPractice } from '../support/gpc
 import { INTERACTION, gpcClient, jwtClaims, spineCode, unsignedJwt } from '../support/gpconnect';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
 import { parseXml } from '@gpsim/simulator/surfaces/shared/xml';
+import { toStu3Xml } from '@gpsim/simulator/surfaces/gpconnect/stu3-xml';
 
 /**
  * GP Connect provider behaviour, table-driven along the feature areas of the official provider
@@ -329,11 +330,22 @@ describe('GP Connect provider', () => {
       expect(parseXml(reply.text).name).toBe('OperationOutcome');
     });
 
-    it('answers 415 for an XML request body with the way forward (request bodies are read as JSON)', async () => {
-      const reply = await structured('<Parameters xmlns="http://hl7.org/fhir"/>', {
-        headers: { 'Content-Type': 'application/fhir+xml;charset=utf-8' },
+    it('reads an XML Parameters body as its JSON form: the same record either way (domain.md §1.2)', async () => {
+      const query = parameters(archetype('standard').nhsNumber, ...allAreas);
+      const byJson = await structured(query);
+      const byXml = await structured(toStu3Xml(query), {
+        headers: { 'Content-Type': 'application/fhir+xml;charset=utf-8', Accept: 'application/fhir+json' },
       });
-      expect(reply.status).toBe(415);
+      expect(byXml.status).toBe(200);
+      expect(entries(byXml).map((resource) => resource.id)).toEqual(entries(byJson).map((resource) => resource.id));
+    });
+
+    it('answers 422 INVALID_RESOURCE for an XML body outside the FHIR namespace', async () => {
+      const reply = await structured('<Parameters xmlns="urn:other"/>', {
+        headers: { 'Content-Type': 'application/fhir+xml;charset=utf-8', Accept: 'application/fhir+json' },
+      });
+      expect(reply.status).toBe(422);
+      expect(spineCode(reply)).toBe('INVALID_RESOURCE');
     });
 
     it('answers 415 for a POST without Content-Type', async () => {

@@ -12,22 +12,20 @@ function mediaOf(value: string): string {
 function unsupported(what: string): SimError {
   return new SimError(
     'unsupported-media-type',
-    `${what} is not supported: this provider answers application/fhir+json. Send Accept (or _format) application/fhir+json;charset=utf-8.`,
+    `${what} is not supported: this provider reads and writes application/fhir+json and application/fhir+xml. Send one of them (charset=utf-8) in Content-Type, Accept or _format.`,
   );
 }
 
 export type GpcFormat = 'json' | 'xml';
 
-/** Request bodies are read as JSON only, so an XML Content-Type is refused with the way forward. */
 function checkBody(media: string, what: string): void {
-  if (jsonTypes.has(media)) return;
-  if (xmlTypes.has(media)) {
-    throw new SimError(
-      'unsupported-media-type',
-      `${what}: this provider reads request bodies as application/fhir+json only (it can answer in XML). Send the body as JSON with Content-Type application/fhir+json;charset=utf-8.`,
-    );
-  }
-  throw unsupported(what);
+  if (!jsonTypes.has(media) && !xmlTypes.has(media)) throw unsupported(what);
+}
+
+/** True when a POST/PUT body is FHIR XML (read with stu3-xml-reader) rather than JSON. */
+export function hasXmlBody(request: SimRequest): boolean {
+  const contentType = request.headers['content-type'];
+  return contentType !== undefined && xmlTypes.has(mediaOf(contentType));
 }
 
 function formatOf(media: string, what: string): GpcFormat {

@@ -3,7 +3,8 @@ import type { Practice } from '../../domain/estate';
 import type { PracticeSettings } from '../../domain/practice-settings';
 import type { Engine } from '../../engine';
 import type { SimRequest } from '../../transport/types';
-import { assertGpcContentTypes } from './content-negotiation';
+import { assertGpcContentTypes, hasXmlBody } from './content-negotiation';
+import { readStu3Xml } from './stu3-xml-reader';
 import type { Capability, InteractionName } from './interactions';
 import { interactionScope, interactions } from './interactions';
 import type { GpcToken } from './jwt';
@@ -100,5 +101,9 @@ export async function admitGpcRequest(
       `Practice ${practice.ods} has ${what} switched off. Switch it on with PATCH /__sim/practices/${practice.ods}.`,
     );
   }
-  return { engine, request, practice, token, settings, interaction };
+  // An XML body is read once here into its JSON form, so every handler applies one set of rules.
+  const read = hasXmlBody(request)
+    ? { ...request, body: Buffer.from(JSON.stringify(readStu3Xml(request.body))) }
+    : request;
+  return { engine, request: read, practice, token, settings, interaction };
 }
