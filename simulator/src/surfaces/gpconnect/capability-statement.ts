@@ -88,6 +88,10 @@ function operations(capability: Capability) {
           name: 'gpc.getstructuredrecord',
           definition: { reference: `${OPERATION}GPConnect-GetStructuredRecord-Operation-1/_history/1.15` },
         },
+        {
+          name: 'gpc.migratestructuredrecord',
+          definition: { reference: `${OPERATION}GPConnect-MigrateStructuredRecord-Operation-1/_history/1.15` },
+        },
       ];
     case 'documents':
       return [];

@@ -10,6 +10,8 @@ import { interactionScope, interactions } from './interactions';
 import type { GpcToken } from './jwt';
 import { validateGpcToken } from './jwt';
 
+const migrateInteractions: ReadonlySet<InteractionName> = new Set(['migrateStructuredRecord']);
+
 /** What every GP Connect handler gets once the shared rules have passed. */
 export interface GpcContext {
   engine: Engine;
@@ -92,9 +94,18 @@ export async function admitGpcRequest(
       { field: 'Authorization' },
     );
   }
+  // Only the migrate interactions carry reason_for_request "migration" (GPC audit_and_provenance).
+  const wantedReason = migrateInteractions.has(interaction) ? 'migration' : 'directcare';
+  if (token.reason !== wantedReason) {
+    throw new SimError('invalid-request', `JWT reason_for_request must be "${wantedReason}" for this interaction.`, {
+      field: 'Authorization',
+    });
+  }
   assertGpcContentTypes(request);
   const settings = await engine.practiceSettings.get(practice);
-  if (!settings.gpconnect.enabled || !settings.gpconnect[capability]) {
+  // Migration works even with the structured capability switched off (GPC migrate_patient_record.md).
+  const capabilityOn = migrateInteractions.has(interaction) || settings.gpconnect[capability];
+  if (!settings.gpconnect.enabled || !capabilityOn) {
     const what = settings.gpconnect.enabled ? `the ${capability} capability` : 'GP Connect';
     throw new SimError(
       'forbidden',

@@ -29,6 +29,7 @@ export const spineDisplays = {
   'ACCESS DENIED': 'Access denied',
   DUPLICATE_REJECTED: 'Create would lead to creation of a duplicate resource',
   FHIR_CONSTRAINT_VIOLATION: 'FHIR constraint violated',
+  CONFLICTING_VALUES: 'Conflicting values have been specified in different fields',
   NOT_IMPLEMENTED: 'Not implemented',
   INTERNAL_SERVER_ERROR: 'Unexpected internal server error',
 } as const;

@@ -31,7 +31,12 @@ type Json = Primitive | Json[] | { [key: string]: Json };
 
 /** XML 1.0 cannot carry these control characters at all, even escaped. */
 function escape(text: string): string {
-  return escapeXml(text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ''));
+  let clean = '';
+  for (const character of text) {
+    const code = character.codePointAt(0) ?? 0;
+    if (code >= 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) clean += character;
+  }
+  return escapeXml(clean);
 }
 
 function invalid(path: string, why: string): SimError {

@@ -64,6 +64,12 @@ describe('STU3 JSON→XML serializer', () => {
     );
   });
 
+  it('drops control characters XML 1.0 cannot carry, keeping tab and newline', () => {
+    expect(body(toStu3Xml({ resourceType: 'Basic', id: 'a\u0001b\tc\nd' }))).toBe(
+      '<Basic xmlns="http://hl7.org/fhir"><id value="ab\tc\nd"/></Basic>',
+    );
+  });
+
   it.each([
     ['a body without resourceType', { id: 'x' }],
     ['null inside an array', { resourceType: 'Patient', name: [null] }],
