@@ -106,8 +106,17 @@ export async function answerStructuredRecord(
     text: `${name} is an unrecognised parameter`,
     diagnostics: name,
   }));
-  const now = engine.clock.nowDate().toISOString();
-  const lists = addAreas(builder, record, query, areas, warnings, now, withConfidential);
+  // Items still in the practice workflow are never returned, only warned about (domain.md §1.7).
+  const awaiting = await engine.tasks.list({ ods: practice.ods, nhsNumber: patient.nhsNumber, open: true, limit: 100 });
+  const awaitingFilingSince = awaiting
+    .map((task) => task.createdAt)
+    .sort()
+    .at(-1);
+  const lists = addAreas(builder, record, query, areas, warnings, {
+    now: engine.clock.nowDate().toISOString(),
+    withConfidential,
+    ...(awaitingFilingSince === undefined ? {} : { awaitingFilingSince }),
+  });
   for (const list of lists) builder.add(list);
   const entries: Resource[] = builder.all();
   if (warnings.length > 0) entries.push(warningOutcome(warnings));
@@ -145,9 +154,9 @@ function addAreas(
   query: StructuredQuery,
   enabled: ClinicalArea,
   warnings: Warning[],
-  now: string,
-  withConfidential: boolean,
+  options: { now: string; withConfidential: boolean; awaitingFilingSince?: string },
 ): Resource[] {
+  const { now, withConfidential, awaitingFilingSince } = options;
   const share = <T extends EntryBase>(entries: readonly T[]) => shareable(entries, withConfidential);
   const { population, patient } = builder;
   const lists: Resource[] = [];
@@ -159,6 +168,7 @@ function addAreas(
         patient,
         date: now,
         confidentialWithheld: withheld,
+        ...(awaitingFilingSince === undefined ? {} : { awaitingFilingSince }),
         id: `${kind}-${patient.id}`,
         ...(contained ? { contained } : {}),
       }),
