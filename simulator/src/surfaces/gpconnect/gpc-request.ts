@@ -1,3 +1,4 @@
+import { serviceRoots } from '../../control/manifest';
 import { SimError } from '../../domain/errors';
 import type { Practice } from '../../domain/estate';
 import type { PracticeSettings } from '../../domain/practice-settings';
@@ -86,6 +87,18 @@ export async function admitGpcRequest(
   request.annotations.interaction = interactionId;
   const token = validateGpcToken(request.headers['authorization'], Math.floor(engine.clock.now() / 1000));
   request.annotations.clientId = `${token.iss}|${token.sub}`;
+  // aud is the provider's service root (GPC audit_and_provenance; domain.md §1.4). The official test
+  // suite sends a legacy aud, so only --strict compares it.
+  const root = serviceRoots(engine.baseUrl, practice.ods)[
+    capability === 'structured' || capability === 'documents' ? capability : 'gpconnect'
+  ];
+  if (engine.strict && token.aud !== root) {
+    throw new SimError(
+      'invalid-request',
+      `JWT aud "${token.aud}" is not this provider's service root; strict mode (--strict) needs aud "${root}".`,
+      { field: 'Authorization' },
+    );
+  }
   const needed = interactionScope[interaction];
   if (token.scope !== needed) {
     throw new SimError(
