@@ -38,6 +38,8 @@ export interface EngineOptions {
 
   /** Context launch switches (--launch-lenient, --launch-auto-approve). */
   launch?: LaunchOptions;
+  /** --strict: exact checks where real providers are lenient (GP Connect JWT aud). */
+  strict?: boolean;
 }
 
 export interface NodeAddress {
@@ -58,6 +60,8 @@ export class Engine {
   readonly clock: SimClock;
   readonly journal: Journal;
   readonly logger: Logger;
+  /** --strict: exact checks where real providers are lenient. */
+  readonly strict: boolean;
   readonly records: PatientRecords;
   /** Partner write-back (SystmOne UpdatePatientRecord, EMIS FileRecord). */
   readonly recordWriter: RecordWriter;
@@ -94,6 +98,7 @@ export class Engine {
     this.clock = options.clock ?? new SimClock();
     this.journal = new Journal(options.journalCapacity);
     this.logger = options.logger;
+    this.strict = options.strict ?? false;
     this.version = options.version;
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.idempotentReplies = new IdempotentReplies(this.store.settings);

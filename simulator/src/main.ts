@@ -62,6 +62,7 @@ export async function startGpsim(
     ...(options.workflowActor === 'auto' ? { workflowActorDelay: options.workflowActorDelay } : {}),
 
     launch: { lenient: options.launchLenient, autoApprove: options.launchAutoApprove },
+    strict: options.strict,
   });
   await engine.load();
   const app = createApp(engine);

@@ -50,6 +50,7 @@ export function createInProcessGpsim(options: InProcessOptions = {}): InProcessG
     patientCacheSize: resolved.patientCache,
     recordCacheSize: resolved.recordCache,
     launch: { lenient: resolved.launchLenient, autoApprove: resolved.launchAutoApprove },
+    strict: resolved.strict,
   });
   engine.nodes = [{ name: 's11', url: baseUrl }];
   const app = createApp(engine);

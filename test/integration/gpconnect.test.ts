@@ -6,6 +6,8 @@ import type { RunningGpsim } from '@gpsim/simulator/main';
 import type { Claims, GpcCall, GpcReply, ManifestPractice } from '../support/gpconnect';
 import { INTERACTION, gpcClient, jwtClaims, spineCode, unsignedJwt } from '../support/gpconnect';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
+import { parseXml } from '@gpsim/simulator/surfaces/shared/xml';
+import { toStu3Xml } from '@gpsim/simulator/surfaces/gpconnect/stu3-xml';
 
 /**
  * GP Connect provider behaviour, table-driven along the feature areas of the official provider
@@ -117,7 +119,7 @@ describe('GP Connect provider', () => {
       });
       const body = (await response.json()) as Record<string, unknown>;
       expect(response.status).toBe(404);
-      expect(spineCode({ status: 404, headers: response.headers, body })).toBe('ORGANISATION_NOT_FOUND');
+      expect(spineCode({ body })).toBe('ORGANISATION_NOT_FOUND');
     });
   });
 
@@ -262,8 +264,15 @@ describe('GP Connect provider', () => {
     const formatCases: [string, Partial<GpcCall>, number][] = [
       ['_format=application/fhir+json', { path: '/metadata?_format=application%2Ffhir%2Bjson' }, 200],
       ['_format=json', { path: '/metadata?_format=json' }, 200],
-      ['_format=application/fhir+xml (not served: 415)', { path: '/metadata?_format=application%2Ffhir%2Bxml' }, 415],
-      ['Accept application/fhir+xml', { headers: { Accept: 'application/fhir+xml' } }, 415],
+      [
+        '_format=application/fhir+xml (XML SHOULD be served)',
+        { path: '/metadata?_format=application%2Ffhir%2Bxml' },
+        200,
+      ],
+      ['_format=xml', { path: '/metadata?_format=xml' }, 200],
+      ['Accept application/fhir+xml', { headers: { Accept: 'application/fhir+xml' } }, 200],
+      ['Accept application/xml+fhir (STU3 legacy type)', { headers: { Accept: 'application/xml+fhir' } }, 200],
+      ['_format=text/plain', { path: '/metadata?_format=text%2Fplain' }, 415],
       ['Accept text/html', { headers: { Accept: 'text/html' } }, 415],
       [
         '_format json overriding Accept xml',
@@ -281,6 +290,62 @@ describe('GP Connect provider', () => {
         ...call,
       });
       expect(reply.status).toBe(status);
+    });
+
+    it('serves the CapabilityStatement as application/fhir+xml and lists both formats (domain.md §1.2, §1.6)', async () => {
+      const reply = await gpc({
+        path: '/metadata?_format=application%2Ffhir%2Bxml',
+        interaction: INTERACTION.metadata,
+        scope: 'organization/*.read',
+      });
+      expect(reply.headers.get('content-type')).toBe('application/fhir+xml;charset=utf-8');
+      const root = parseXml(reply.text);
+      expect(root.name).toBe('CapabilityStatement');
+      expect(root.attributes['xmlns']).toBe('http://hl7.org/fhir');
+      const formats = root.children.filter((element) => element.name === 'format');
+      expect(formats.map((element) => element.attributes['value'])).toEqual([
+        'application/fhir+json',
+        'application/fhir+xml',
+      ]);
+    });
+
+    it('answers a structured record in XML when Accept asks for it, gzipped as JSON would be', async () => {
+      const reply = await structured(parameters(archetype('standard').nhsNumber, ...allAreas), {
+        headers: { Accept: 'application/fhir+xml', 'Accept-Encoding': 'gzip' },
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-type')).toBe('application/fhir+xml;charset=utf-8');
+      const bundle = parseXml(reply.text, { maxBytes: 64 * 1024 * 1024, maxDepth: 64, maxElements: 2_000_000 });
+      expect(bundle.name).toBe('Bundle');
+      const types = bundle.children
+        .filter((element) => element.name === 'entry')
+        .map((entry) => entry.children.find((element) => element.name === 'resource')?.children[0]?.name);
+      expect(types).toContain('Patient');
+      expect(types).toContain('List');
+    });
+
+    it('answers errors in the negotiated format too (OperationOutcome as XML)', async () => {
+      const reply = await structured(parameters('123'), { headers: { Accept: 'application/fhir+xml' } });
+      expect(reply.status).toBe(400);
+      expect(parseXml(reply.text).name).toBe('OperationOutcome');
+    });
+
+    it('reads an XML Parameters body as its JSON form: the same record either way (domain.md §1.2)', async () => {
+      const query = parameters(archetype('standard').nhsNumber, ...allAreas);
+      const byJson = await structured(query);
+      const byXml = await structured(toStu3Xml(query), {
+        headers: { 'Content-Type': 'application/fhir+xml;charset=utf-8', Accept: 'application/fhir+json' },
+      });
+      expect(byXml.status).toBe(200);
+      expect(entries(byXml).map((resource) => resource.id)).toEqual(entries(byJson).map((resource) => resource.id));
+    });
+
+    it('answers 422 INVALID_RESOURCE for an XML body outside the FHIR namespace', async () => {
+      const reply = await structured('<Parameters xmlns="urn:other"/>', {
+        headers: { 'Content-Type': 'application/fhir+xml;charset=utf-8', Accept: 'application/fhir+json' },
+      });
+      expect(reply.status).toBe(422);
+      expect(spineCode(reply)).toBe('INVALID_RESOURCE');
     });
 
     it('answers 415 for a POST without Content-Type', async () => {

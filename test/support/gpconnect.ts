@@ -20,6 +20,7 @@ export const INTERACTION = {
   patientAppointments: 'urn:nhs:names:services:gpconnect:fhir:rest:search:patient_appointments-1',
   structuredMetadata: 'urn:nhs:names:services:gpconnect:structured:fhir:rest:read:metadata-1',
   getStructuredRecord: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
+  migrateStructuredRecord: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.migratestructuredrecord-1',
   documentsMetadata: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:read:metadata-1',
   documentsSearchPatient: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:search:patient-1',
   searchDocuments: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:search:documentreference-1',
@@ -81,7 +82,9 @@ export interface GpcCall {
 export interface GpcReply {
   status: number;
   headers: Headers;
+  /** The parsed body when the answer is JSON; {} otherwise (read `text`). */
   body: Record<string, unknown>;
+  text: string;
 }
 
 /** A GP Connect client for tests: SSP headers and a valid JWT unless the call overrides them. */
@@ -114,13 +117,17 @@ export function gpcClient(practice: ManifestPractice, consumerAsid: string) {
     return {
       status: response.status,
       headers: response.headers,
-      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+      text,
+      body:
+        text === '' || !/json/.test(response.headers.get('content-type') ?? 'json')
+          ? {}
+          : (JSON.parse(text) as Record<string, unknown>),
     };
   };
 }
 
 /** The Spine code of an OperationOutcome reply. */
-export function spineCode(reply: GpcReply): string | undefined {
+export function spineCode(reply: Pick<GpcReply, 'body'>): string | undefined {
   const issue = (reply.body['issue'] as { details?: { coding?: { code?: string }[] } }[] | undefined)?.[0];
   return issue?.details?.coding?.[0]?.code;
 }

@@ -34,6 +34,8 @@ export interface GpsimOptions {
   launchLenient: boolean;
   /** Approve every OAuth authorize request without the login and consent page (unattended CI). */
   launchAutoApprove: boolean;
+  /** Checks a real provider may relax made exact, e.g. the GP Connect JWT aud against the service root. */
+  strict: boolean;
 }
 
 export interface OptionSpec<K extends keyof GpsimOptions = keyof GpsimOptions> {
@@ -244,6 +246,14 @@ export const optionSpecs = [
     description: 'approve every OAuth authorize request without the login page',
     defaultValue: false,
     parse: boolean('launch auto-approve'),
+  }),
+  option({
+    key: 'strict',
+    flag: '--strict [on]',
+    env: 'GPSIM_STRICT',
+    description: 'exact checks where providers are lenient (GP Connect JWT aud must be the service root)',
+    defaultValue: false,
+    parse: boolean('strict'),
   }),
 ] as const satisfies readonly OptionSpec[];
 

@@ -55,6 +55,10 @@ export interface AuditRepository {
 export interface TaskQuery {
   ods?: string;
   status?: TaskStatus;
+  /** Only items about this patient. */
+  nhsNumber?: string;
+  /** Only items still in the workflow (new or in progress). */
+  open?: boolean;
   limit?: number;
 }
 

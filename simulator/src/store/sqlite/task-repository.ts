@@ -80,10 +80,16 @@ export class SqliteTaskRepository implements TaskRepository {
     const conditions: string[] = [];
     if (query.ods !== undefined) conditions.push('ods = @ods');
     if (query.status !== undefined) conditions.push('status = @status');
+    if (query.open === true) conditions.push("status IN ('new', 'in-progress')");
+    // The (ods, status) index narrows first; the patient is read from the stored task.
+    if (query.nhsNumber !== undefined) conditions.push("json_extract(task, '$.nhsNumber') = @nhsNumber");
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const rows = this.db
-      .prepare(`SELECT task FROM tasks ${where} ORDER BY seq LIMIT @limit`)
-      .all({ ods: query.ods ?? null, status: query.status ?? null, limit: query.limit ?? 500 }) as { task: string }[];
+    const rows = this.db.prepare(`SELECT task FROM tasks ${where} ORDER BY seq LIMIT @limit`).all({
+      ods: query.ods ?? null,
+      status: query.status ?? null,
+      nhsNumber: query.nhsNumber ?? null,
+      limit: query.limit ?? 500,
+    }) as { task: string }[];
     return rows.map((row) => JSON.parse(row.task) as Task);
   }
 }

@@ -88,6 +88,10 @@ function operations(capability: Capability) {
           name: 'gpc.getstructuredrecord',
           definition: { reference: `${OPERATION}GPConnect-GetStructuredRecord-Operation-1/_history/1.15` },
         },
+        {
+          name: 'gpc.migratestructuredrecord',
+          definition: { reference: `${OPERATION}GPConnect-MigrateStructuredRecord-Operation-1/_history/1.15` },
+        },
       ];
     case 'documents':
       return [];
@@ -112,7 +116,7 @@ export function gpcCapabilityStatement(practice: Practice, capability: Capabilit
     software: { name: system.name, version: system.version, releaseDate: date },
     fhirVersion: '3.0.1',
     acceptUnknown: 'both',
-    format: ['application/fhir+json'],
+    format: ['application/fhir+json', 'application/fhir+xml'],
     rest: [
       {
         mode: 'server',

@@ -1,13 +1,17 @@
+import { serviceRoots } from '../../control/manifest';
 import { SimError } from '../../domain/errors';
 import type { Practice } from '../../domain/estate';
 import type { PracticeSettings } from '../../domain/practice-settings';
 import type { Engine } from '../../engine';
 import type { SimRequest } from '../../transport/types';
-import { assertGpcContentTypes } from './content-negotiation';
+import { assertGpcContentTypes, hasXmlBody } from './content-negotiation';
+import { readStu3Xml } from './stu3-xml-reader';
 import type { Capability, InteractionName } from './interactions';
 import { interactionScope, interactions } from './interactions';
 import type { GpcToken } from './jwt';
 import { validateGpcToken } from './jwt';
+
+const migrateInteractions: ReadonlySet<InteractionName> = new Set(['migrateStructuredRecord']);
 
 /** What every GP Connect handler gets once the shared rules have passed. */
 export interface GpcContext {
@@ -83,6 +87,18 @@ export async function admitGpcRequest(
   request.annotations.interaction = interactionId;
   const token = validateGpcToken(request.headers['authorization'], Math.floor(engine.clock.now() / 1000));
   request.annotations.clientId = `${token.iss}|${token.sub}`;
+  // aud is the provider's service root (GPC audit_and_provenance; domain.md §1.4). The official test
+  // suite sends a legacy aud, so only --strict compares it.
+  const root = serviceRoots(engine.baseUrl, practice.ods)[
+    capability === 'structured' || capability === 'documents' ? capability : 'gpconnect'
+  ];
+  if (engine.strict && token.aud !== root) {
+    throw new SimError(
+      'invalid-request',
+      `JWT aud "${token.aud}" is not this provider's service root; strict mode (--strict) needs aud "${root}".`,
+      { field: 'Authorization' },
+    );
+  }
   const needed = interactionScope[interaction];
   if (token.scope !== needed) {
     throw new SimError(
@@ -91,14 +107,27 @@ export async function admitGpcRequest(
       { field: 'Authorization' },
     );
   }
+  // Only the migrate interactions carry reason_for_request "migration" (GPC audit_and_provenance).
+  const wantedReason = migrateInteractions.has(interaction) ? 'migration' : 'directcare';
+  if (token.reason !== wantedReason) {
+    throw new SimError('invalid-request', `JWT reason_for_request must be "${wantedReason}" for this interaction.`, {
+      field: 'Authorization',
+    });
+  }
   assertGpcContentTypes(request);
   const settings = await engine.practiceSettings.get(practice);
-  if (!settings.gpconnect.enabled || !settings.gpconnect[capability]) {
+  // Migration works even with the structured capability switched off (GPC migrate_patient_record.md).
+  const capabilityOn = migrateInteractions.has(interaction) || settings.gpconnect[capability];
+  if (!settings.gpconnect.enabled || !capabilityOn) {
     const what = settings.gpconnect.enabled ? `the ${capability} capability` : 'GP Connect';
     throw new SimError(
       'forbidden',
       `Practice ${practice.ods} has ${what} switched off. Switch it on with PATCH /__sim/practices/${practice.ods}.`,
     );
   }
-  return { engine, request, practice, token, settings, interaction };
+  // An XML body is read once here into its JSON form, so every handler applies one set of rules.
+  const read = hasXmlBody(request)
+    ? { ...request, body: Buffer.from(JSON.stringify(readStu3Xml(request.body))) }
+    : request;
+  return { engine, request: read, practice, token, settings, interaction };
 }

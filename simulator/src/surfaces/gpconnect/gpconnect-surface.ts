@@ -23,6 +23,7 @@ import {
 } from './appointments/appointment-handlers';
 import { searchSlots } from './appointments/slot-search';
 import { readBinary, searchDocuments } from './documents/document-handlers';
+import { migrateStructuredRecord } from './structured/migrate-handler';
 import { getStructuredRecord } from './structured/structured-handler';
 
 type GpcHandler = (context: GpcContext) => SimResponse | Promise<SimResponse>;
@@ -77,6 +78,13 @@ export function createGpConnectSurface(engine: Engine): Surface {
     route('GET', 'appointments', '/Patient/:id/Appointment', ['patientAppointments'], patientAppointments),
     route('GET', 'structured', '/metadata', ['structuredMetadata'], metadata('structured')),
     route('POST', 'structured', '/Patient/$gpc.getstructuredrecord', ['getStructuredRecord'], getStructuredRecord),
+    route(
+      'POST',
+      'structured',
+      '/Patient/$gpc.migratestructuredrecord',
+      ['migrateStructuredRecord'],
+      migrateStructuredRecord,
+    ),
     route('GET', 'documents', '/metadata', ['documentsMetadata'], metadata('documents')),
     route('GET', 'documents', '/Patient', ['documentsSearchPatient'], findPatient),
     route('GET', 'documents', '/Patient/:id/DocumentReference', ['searchDocuments'], searchDocuments),

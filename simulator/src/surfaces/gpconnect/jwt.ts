@@ -14,6 +14,10 @@ export interface GpcToken {
   exp: number;
   iat: number;
   scope: Scope;
+  /** The confidentiality suffix of requested_scope: conf/R (restricted) only for GP2GP migration. */
+  confidentiality: 'N' | 'R';
+  /** directcare for every interaction but the migrate ones (checked at admission, per interaction). */
+  reason: 'directcare' | 'migration';
   practitioner: { id: string; name: string; sdsUserId: string };
   organization: { ods: string; name: string };
   device: { id: string };
@@ -82,14 +86,16 @@ function embedded(payload: Json, claim: string, resourceType: string): Json {
   return value;
 }
 
-export function parseScope(value: unknown): Scope {
+export function parseScope(value: unknown): { scope: Scope; confidentiality: 'N' | 'R' } {
   if (!nonEmptyString(value)) throw bad('The JWT has no requested_scope claim, e.g. "patient/*.read".');
   const [first = '', ...rest] = value.trim().split(/\s+/);
   const scope = scopes.find((candidate) => candidate === first);
-  if (!scope || rest.some((part) => part !== 'conf/N' && part !== 'conf/R')) {
-    throw bad(`JWT requested_scope "${value}" is not one of ${scopes.join(', ')} (optionally followed by conf/N).`);
+  if (!scope || rest.length > 1 || rest.some((part) => part !== 'conf/N' && part !== 'conf/R')) {
+    throw bad(
+      `JWT requested_scope "${value}" is not one of ${scopes.join(', ')} (optionally followed by conf/N or conf/R).`,
+    );
   }
-  return scope;
+  return { scope, confidentiality: rest[0] === 'conf/R' ? 'R' : 'N' };
 }
 
 /** Parses and checks the Authorization header; `nowS` is the simulated time in Unix seconds. */
@@ -127,10 +133,11 @@ export function validateGpcToken(authorization: string | undefined, nowS: number
     throw bad(`The JWT exp must be exactly ${LIFETIME_S} seconds after iat (was ${exp - iat}).`);
   // A future iat is accepted (GitHub nhsconnect/gpconnect #188); only an expired token is refused.
   if (exp < nowS) throw bad('The JWT has expired: mint a new token for every request (exp = iat + 300).');
-  if (payload['reason_for_request'] !== 'directcare') {
-    throw bad('The JWT reason_for_request must be "directcare" for this interaction.');
+  const reason = payload['reason_for_request'];
+  if (reason !== 'directcare' && reason !== 'migration') {
+    throw bad('The JWT reason_for_request must be "directcare" (or "migration" for the migrate interactions).');
   }
-  const scope = parseScope(payload['requested_scope']);
+  const { scope, confidentiality } = parseScope(payload['requested_scope']);
 
   const device = embedded(payload, 'requesting_device', 'Device');
   const organization = embedded(payload, 'requesting_organization', 'Organization');
@@ -169,6 +176,8 @@ export function validateGpcToken(authorization: string | undefined, nowS: number
     exp,
     iat,
     scope,
+    confidentiality,
+    reason,
     practitioner: {
       id: practitionerId,
       name: `${(given as unknown[]).join(' ')} ${String(name['family'])}`,

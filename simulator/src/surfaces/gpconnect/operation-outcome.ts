@@ -1,11 +1,14 @@
-import { gzipSync } from 'node:zlib';
+import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { SimError, SimErrorCode } from '../../domain/errors';
 import type { SimRequest, SimResponse } from '../../transport/types';
+import { responseFormat, type GpcFormat } from './content-negotiation';
+import { toStu3Xml } from './stu3-xml';
 
 /** GPC development_fhir_error_handling_guidance.md (system fixed by GitHub nhsconnect/gpconnect #1181). */
 export const SPINE_ERROR_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 export const OPERATION_OUTCOME_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1';
 export const FHIR_JSON = 'application/fhir+json;charset=utf-8';
+export const FHIR_XML = 'application/fhir+xml;charset=utf-8';
 
 /** Displays of the provider error table, reference/domain.md §1.5 (GPC 1.6.2 text). */
 export const spineDisplays = {
@@ -26,6 +29,7 @@ export const spineDisplays = {
   'ACCESS DENIED': 'Access denied',
   DUPLICATE_REJECTED: 'Create would lead to creation of a duplicate resource',
   FHIR_CONSTRAINT_VIOLATION: 'FHIR constraint violated',
+  CONFLICTING_VALUES: 'Conflicting values have been specified in different fields',
   NOT_IMPLEMENTED: 'Not implemented',
   INTERNAL_SERVER_ERROR: 'Unexpected internal server error',
 } as const;
@@ -88,17 +92,36 @@ export function operationOutcome(severity: 'error' | 'warning', issue: string, s
   };
 }
 
-/** JSON body with the headers every GP Connect response carries; gzip when the client accepts it. */
+/** Format the caller asked for; a request whose format is itself unsupported is answered in JSON. */
+function formatFor(request: SimRequest): GpcFormat {
+  try {
+    return responseFormat(request);
+  } catch {
+    return 'json';
+  }
+}
+
+/**
+ * A body (JSON or XML as negotiated, domain.md §1.2) with the headers every GP Connect response
+ * carries; gzip when the client accepts it.
+ */
 export function gpcResponse(
   request: SimRequest,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): SimResponse {
-  const text = JSON.stringify(body);
-  const all: Record<string, string> = { 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...headers };
+  const xml = formatFor(request) === 'xml';
+  const text = xml ? toStu3Xml(body) : JSON.stringify(body);
+  const all: Record<string, string> = {
+    'Content-Type': xml ? FHIR_XML : FHIR_JSON,
+    'Cache-Control': 'no-store',
+    ...headers,
+  };
   if (/\bgzip\b/i.test(request.headers['accept-encoding'] ?? '')) {
-    return { status, headers: { ...all, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' }, body: gzipSync(text) };
+    // Fastest level: at the default (6) compressing a multi-megabyte record cost more CPU than building it.
+    const body = gzipSync(text, { level: zlibConstants.Z_BEST_SPEED });
+    return { status, headers: { ...all, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' }, body };
   }
   return { status, headers: all, body: text };
 }

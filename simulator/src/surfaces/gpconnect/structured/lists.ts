@@ -25,6 +25,8 @@ const EMPTY_REASON_SYSTEM = 'http://hl7.org/fhir/special-values';
 export interface ListOptions {
   /** Items were withheld as confidential (or by patient preference). */
   confidentialWithheld: boolean;
+  /** When the newest item still in the practice workflow for this patient arrived, if any. */
+  awaitingFilingSince?: string;
   patient: Patient;
   date: string;
   id: string;
@@ -41,7 +43,7 @@ function warningDate(date: string): string {
 /**
  * A primary List (CareConnect-GPC-List-1): status current, mode snapshot, the SNOMED code and title,
  * entries by reference, emptyReason when empty, and the warnings of GPC accessrecord_structured_development_list.md
- * (confidential-items, data-in-transit) with their texts in `note`.
+ * (confidential-items, data-in-transit, data-awaiting-filing; domain.md §1.7) with their texts in `note`.
  */
 export function primaryList(kind: PrimaryList, references: readonly string[], options: ListOptions): Resource {
   const { code, title } = primaryLists[kind];
@@ -56,6 +58,12 @@ export function primaryList(kind: PrimaryList, references: readonly string[], op
     warnings.push({
       code: 'data-in-transit',
       text: `Patient record transfer from previous GP practice not yet complete; information recorded before ${warningDate(options.patient.inTransitSince)} may be missing.`,
+    });
+  }
+  if (options.awaitingFilingSince !== undefined) {
+    warnings.push({
+      code: 'data-awaiting-filing',
+      text: `Patient record contains some items in the GP practice workflow that have not been reviewed for inclusion in this message; information recorded before ${warningDate(options.awaitingFilingSince)} may be missing.`,
     });
   }
   const empty = references.length === 0;

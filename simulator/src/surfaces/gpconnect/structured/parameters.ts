@@ -172,7 +172,7 @@ export function parseStructuredQuery(body: Buffer, today: string): StructuredQue
   return buildQuery(nhsNumber, seen, unrecognised, today);
 }
 
-function patientNhsNumber(entry: Json): string {
+export function patientNhsNumber(entry: Json): string {
   const identifier = entry['valueIdentifier'];
   if (!isObject(identifier)) {
     throw invalidParameter('patientNHSNumber', `send valueIdentifier with system ${NHS_NUMBER_SYSTEM}.`);

@@ -47,8 +47,11 @@ interface Warning {
 }
 
 /** Entries sharing allows, and whether any were withheld as confidential. */
-function shareable<T extends EntryBase>(entries: readonly T[]): { items: T[]; withheld: boolean } {
-  const items = entries.filter(isShareableEntry);
+function shareable<T extends EntryBase>(
+  entries: readonly T[],
+  withConfidential: boolean,
+): { items: T[]; withheld: boolean } {
+  const items = withConfidential ? [...entries] : entries.filter(isShareableEntry);
   return { items, withheld: items.length !== entries.length };
 }
 
@@ -59,8 +62,21 @@ function shareable<T extends EntryBase>(entries: readonly T[]): { items: T[]; wi
  * one primary List per clinical area asked for.
  */
 export async function getStructuredRecord(context: GpcContext): Promise<SimResponse> {
+  const query = parseStructuredQuery(context.request.body, context.engine.clock.today());
+  return answerStructuredRecord(context, query, context.settings.gpconnect.clinicalAreas, false);
+}
+
+/**
+ * The record Bundle for a parsed query. Migration passes every area switched on (it works whatever
+ * the clinical-area configuration) and may carry confidential items (includeSensitiveInformation).
+ */
+export async function answerStructuredRecord(
+  context: GpcContext,
+  query: StructuredQuery,
+  areas: ClinicalArea,
+  withConfidential: boolean,
+): Promise<SimResponse> {
   const { engine, request, practice } = context;
-  const query = parseStructuredQuery(request.body, engine.clock.today());
   const { population } = engine;
   const lookup = population.byNhsNumber(query.nhsNumber);
   const patient =
@@ -90,8 +106,17 @@ export async function getStructuredRecord(context: GpcContext): Promise<SimRespo
     text: `${name} is an unrecognised parameter`,
     diagnostics: name,
   }));
-  const areas = context.settings.gpconnect.clinicalAreas;
-  const lists = addAreas(builder, record, query, areas, warnings, engine.clock.nowDate().toISOString());
+  // Items still in the practice workflow are never returned, only warned about (domain.md §1.7).
+  const awaiting = await engine.tasks.list({ ods: practice.ods, nhsNumber: patient.nhsNumber, open: true, limit: 100 });
+  const awaitingFilingSince = awaiting
+    .map((task) => task.createdAt)
+    .sort()
+    .at(-1);
+  const lists = addAreas(builder, record, query, areas, warnings, {
+    now: engine.clock.nowDate().toISOString(),
+    withConfidential,
+    ...(awaitingFilingSince === undefined ? {} : { awaitingFilingSince }),
+  });
   for (const list of lists) builder.add(list);
   const entries: Resource[] = builder.all();
   if (warnings.length > 0) entries.push(warningOutcome(warnings));
@@ -129,8 +154,10 @@ function addAreas(
   query: StructuredQuery,
   enabled: ClinicalArea,
   warnings: Warning[],
-  now: string,
+  options: { now: string; withConfidential: boolean; awaitingFilingSince?: string },
 ): Resource[] {
+  const { now, withConfidential, awaitingFilingSince } = options;
+  const share = <T extends EntryBase>(entries: readonly T[]) => shareable(entries, withConfidential);
   const { population, patient } = builder;
   const lists: Resource[] = [];
   /** Every clinical item carried, by record id, so problems and consultations reference only what is here. */
@@ -141,6 +168,7 @@ function addAreas(
         patient,
         date: now,
         confidentialWithheld: withheld,
+        ...(awaitingFilingSince === undefined ? {} : { awaitingFilingSince }),
         id: `${kind}-${patient.id}`,
         ...(contained ? { contained } : {}),
       }),
@@ -153,7 +181,7 @@ function addAreas(
   };
 
   if (query.allergies && asked('allergies', true)) {
-    const { items, withheld } = shareable(record.allergies);
+    const { items, withheld } = share(record.allergies);
     const active = items.filter((allergy) => allergy.clinicalStatus === 'active');
     const references = active.map((allergy) => {
       builder.add(toGpcAllergy(builder, allergy));
@@ -175,7 +203,7 @@ function addAreas(
   }
   if (query.medication && asked('medication', true)) {
     const { fromDate, includeIssues } = query.medication;
-    const { items, withheld } = shareable(record.medications);
+    const { items, withheld } = share(record.medications);
     const references = items
       .filter((medication) => activeOnOrAfter(medication, fromDate))
       .map((medication) => {
@@ -187,7 +215,7 @@ function addAreas(
   }
   if (query.immunisations && asked('immunisations', true)) {
     const { includeNotGiven } = query.immunisations;
-    const { items, withheld } = shareable(record.immunisations);
+    const { items, withheld } = share(record.immunisations);
     const references = items
       .filter((immunisation) => includeNotGiven || immunisation.status !== 'not-done')
       .map((immunisation) => {
@@ -199,9 +227,7 @@ function addAreas(
   }
   if (query.uncategorised && asked('uncategorised', true)) {
     const { period } = query.uncategorised;
-    const { items, withheld } = shareable(
-      record.observations.filter((observation) => observation.reportId === undefined),
-    );
+    const { items, withheld } = share(record.observations.filter((observation) => observation.reportId === undefined));
     const references = items
       .filter((observation) => inRange(observation.date, period))
       .map((observation) => {
@@ -213,7 +239,7 @@ function addAreas(
   }
   if (query.investigations && asked('investigations', true)) {
     const { period } = query.investigations;
-    const { items, withheld } = shareable(record.investigations);
+    const { items, withheld } = share(record.investigations);
     const results = new Map(record.observations.map((observation) => [observation.id, observation]));
     const references = items
       .filter((report) => inRange(report.issued, period))
@@ -230,7 +256,7 @@ function addAreas(
   }
   if (query.referrals && asked('referrals', true)) {
     const { period } = query.referrals;
-    const { items, withheld } = shareable(record.referrals);
+    const { items, withheld } = share(record.referrals);
     const references = items
       .filter((referral) => inRange(referral.date, period))
       .map((referral) => {
@@ -242,7 +268,7 @@ function addAreas(
   }
   if (query.diary && asked('diary', true)) {
     const { onOrBefore } = query.diary;
-    const { items, withheld } = shareable(record.diary);
+    const { items, withheld } = share(record.diary);
     const references = items
       .filter((entry) => onOrBefore === undefined || entry.dueDate.slice(0, 10) <= onOrBefore)
       .map((entry) => {
@@ -254,7 +280,7 @@ function addAreas(
   }
   if (query.consultations && asked('consultations', true)) {
     const { period, mostRecent } = query.consultations;
-    const { items, withheld } = shareable(record.consultations);
+    const { items, withheld } = share(record.consultations);
     let chosen = items.filter((consultation) => inRange(consultation.date, period));
     if (mostRecent !== undefined) chosen = chosen.slice(-mostRecent);
     const references = chosen.map((consultation) => {
@@ -265,7 +291,7 @@ function addAreas(
   }
   if (query.problems && asked('problems', true)) {
     const { status } = query.problems;
-    const { items, withheld } = shareable(record.problems);
+    const { items, withheld } = share(record.problems);
     const references = items
       .filter((problem) => status === undefined || problem.status === status)
       .map((problem) => {
