@@ -351,9 +351,10 @@ export class FaultEngine {
       case 'dribble':
       case 'network': {
         if (taken) return false;
-        const { pace, delayMs } = paceOf(fault);
+        const { pace, delayMs, replyFloorMs } = paceOf(fault);
         plan.body = { kind: 'pace', pace };
         plan.delayMs += delayMs;
+        if (replyFloorMs > 0) plan.replyFloorMs = replyFloorMs;
         return true;
       }
       case 'node-down':
