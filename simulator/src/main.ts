@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { environmentProfile } from './environment/environment-profile';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
@@ -61,7 +62,9 @@ export async function startGpsim(
     recordCacheSize: options.recordCache,
     ...(options.workflowActor === 'auto' ? { workflowActorDelay: options.workflowActorDelay } : {}),
 
-    launch: { lenient: options.launchLenient, autoApprove: options.launchAutoApprove },
+    // The integration profile has no lenient mode: only registered clients and redirect URIs.
+    launch: { lenient: options.profile === 'sandbox' && options.launchLenient, autoApprove: options.launchAutoApprove },
+    environment: environmentProfile(options.profile, options.rateLimit, options.partnerAllowList),
   });
   await engine.load();
   const app = createApp(engine);

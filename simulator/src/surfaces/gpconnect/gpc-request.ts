@@ -83,6 +83,14 @@ export async function admitGpcRequest(
   request.annotations.interaction = interactionId;
   const token = validateGpcToken(request.headers['authorization'], Math.floor(engine.clock.now() / 1000));
   request.annotations.clientId = `${token.iss}|${token.sub}`;
+  const serviceRoot = `${engine.baseUrl}/${practice.ods}/STU3/1`;
+  if (engine.environment.name === 'integration' && token.aud !== serviceRoot) {
+    // Cross-organisation audit spec: aud is the provider's service root URL (domain.md §1.4).
+    throw new SimError(
+      'invalid-request',
+      `JWT aud "${token.aud}" is not this provider's service root URL ${serviceRoot}; the integration profile, like the live environment, checks it.`,
+    );
+  }
   const needed = interactionScope[interaction];
   if (token.scope !== needed) {
     throw new SimError(
