@@ -36,9 +36,11 @@ export function stageOf(kind: control.FaultKind): FaultStage {
     case 'malformed':
     case 'dribble':
     case 'network':
+    case 'practice-line':
       return 'body';
     case 'node-down':
     case 'spine-down':
+    case 'hscn-unreachable':
     case 'token-expiry':
       return 'state';
   }
