@@ -125,6 +125,12 @@ function nodeServer(app: GpsimApp, node: string): Server {
   return server;
 }
 
+/**
+ * Pending connections the kernel may queue (capped by net.core.somaxconn). Node's default of 511
+ * made a burst of 10,000 clients wait for SYN retransmits (1 s, 3 s, 7 s...) before gpsim saw them.
+ */
+const LISTEN_BACKLOG = 65_535;
+
 function listen(server: Server, host: string, port: number): Promise<Server> {
   // Idle keep-alive sockets must not hold shutdown open; in-flight requests still complete.
   server.keepAliveTimeout = 5_000;
@@ -139,7 +145,7 @@ function listen(server: Server, host: string, port: number): Promise<Server> {
       );
     };
     server.once('error', onError);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError);
       resolvePromise(server);
     });
