@@ -5,6 +5,7 @@ import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
 import { createEmisSurface } from './surfaces/emis/emis-surface';
 import { faultMiddleware } from './faults/fault-middleware';
+import { integrationMiddleware } from './environment/integration-middleware';
 import { createFhirR4Surface } from './surfaces/fhir-r4/fhir-r4-surface';
 import { createMeshSurface } from './surfaces/mesh/mesh-surface';
 import { smartCors } from './surfaces/oauth/cors';
@@ -46,6 +47,7 @@ export function createApp(engine: Engine): GpsimApp {
   // CORS preflights are answered before faults, so a browser app sees the fault on its real request.
   dispatcher.use(smartCors());
   dispatcher.use(faultMiddleware(engine.faults, engine.clock));
+  dispatcher.use(integrationMiddleware(engine));
   const hungSockets = new Set<Socket>();
   return {
     engine,

@@ -20,6 +20,8 @@ import { WebhookService } from './domain/webhooks';
 import { WorkflowActor } from './domain/workflow-actor';
 
 import { FaultEngine } from './faults/fault-engine';
+import type { EnvironmentProfile } from './environment/environment-profile';
+import { environmentProfile } from './environment/environment-profile';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
 import type { Store } from './store/store';
@@ -40,6 +42,9 @@ export interface EngineOptions {
   launch?: LaunchOptions;
   /** --strict: exact checks where real providers are lenient (GP Connect JWT aud). */
   strict?: boolean;
+
+  /** sandbox (default) or integration (--profile). */
+  environment?: EnvironmentProfile;
 }
 
 export interface NodeAddress {
@@ -76,6 +81,7 @@ export class Engine {
   readonly spine = new SpineStatus();
   /** Fault rules (in the store) and their per-request decisions. */
   readonly faults: FaultEngine;
+  readonly environment: EnvironmentProfile;
 
   /** The authorisation server's rules: clients, launches, codes, tokens, signing keys. */
   readonly auth: AuthService;
@@ -99,6 +105,8 @@ export class Engine {
     this.journal = new Journal(options.journalCapacity);
     this.logger = options.logger;
     this.strict = options.strict ?? false;
+
+    this.environment = options.environment ?? environmentProfile('sandbox');
     this.version = options.version;
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.idempotentReplies = new IdempotentReplies(this.store.settings);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { environmentProfile } from './environment/environment-profile';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
@@ -61,8 +62,10 @@ export async function startGpsim(
     recordCacheSize: options.recordCache,
     ...(options.workflowActor === 'auto' ? { workflowActorDelay: options.workflowActorDelay } : {}),
 
-    launch: { lenient: options.launchLenient, autoApprove: options.launchAutoApprove },
+    // The integration profile has no lenient mode: only registered clients and redirect URIs.
+    launch: { lenient: options.profile === 'sandbox' && options.launchLenient, autoApprove: options.launchAutoApprove },
     strict: options.strict,
+    environment: environmentProfile(options.profile, options.rateLimit, options.partnerAllowList),
   });
   await engine.load();
   const app = createApp(engine);
@@ -123,6 +126,12 @@ function nodeServer(app: GpsimApp, node: string): Server {
   return server;
 }
 
+/**
+ * Pending connections the kernel may queue (capped by net.core.somaxconn). Node's default of 511
+ * made a burst of 10,000 clients wait for SYN retransmits (1 s, 3 s, 7 s...) before gpsim saw them.
+ */
+const LISTEN_BACKLOG = 65_535;
+
 function listen(server: Server, host: string, port: number): Promise<Server> {
   // Idle keep-alive sockets must not hold shutdown open; in-flight requests still complete.
   server.keepAliveTimeout = 5_000;
@@ -137,7 +146,7 @@ function listen(server: Server, host: string, port: number): Promise<Server> {
       );
     };
     server.once('error', onError);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError);
       resolvePromise(server);
     });

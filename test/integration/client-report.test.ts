@@ -58,8 +58,8 @@ describe('client-behaviour report (/__sim/report)', () => {
     expect(good?.latencyMs.p95).toBeGreaterThan(0);
 
     const junit = await (await fetch(`${gpsim.url}/__sim/report?format=junit`)).text();
-    expect(junit).toContain('<testsuite name="good-client" tests="4" failures="0">');
-    expect(junit).toMatch(/<testsuite name="bad-client" tests="4" failures="[1-4]">/);
+    expect(junit).toContain('<testsuite name="good-client" tests="6" failures="0">');
+    expect(junit).toMatch(/<testsuite name="bad-client" tests="6" failures="[1-4]">/);
     expect(junit).toContain('retries came sooner than Retry-After');
 
     const html = await fetch(`${gpsim.url}/__sim/report?format=html`);

@@ -102,8 +102,19 @@ export const Fault = z.discriminatedUnion('kind', [
       intervalMs: z.number().int().positive().max(60_000).optional(),
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal('practice-line'),
+      users: z.number().int().positive().max(10_000).describe('Clinicians sharing the practice line.'),
+      link: z.enum(['primary', 'backup']).optional().describe('primary: 64 Kbps per user; backup: 32 Kbps.'),
+    })
+    .strict(),
   z.object({ kind: z.literal('node-down'), node: z.string().min(1).max(16) }).strict(),
   z.object({ kind: z.literal('spine-down') }).strict(),
+  z
+    .object({ kind: z.literal('hscn-unreachable') })
+    .strict()
+    .describe('Services hosted on the private network (local pathology such as ICE, OptimiseRx) are unreachable.'),
   z.object({ kind: z.literal('token-expiry') }).strict(),
 ]);
 export type Fault = z.infer<typeof Fault>;

@@ -16,6 +16,10 @@ export const JournalEntry = z.object({
   ods: z.string().optional(),
   interaction: z.string().optional(),
   retryAfterS: z.number().int().nonnegative().optional().describe('Retry-After the response asked for (s).'),
+  idempotencyKey: z
+    .string()
+    .optional()
+    .describe('Idempotency-Key, X-Request-ID, mex-localid or SystmOne RequestUID the request carried.'),
 });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 

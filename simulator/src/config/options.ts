@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import type { EnvironmentProfileName } from '../environment/environment-profile';
 import { DEFAULT_ESTATE_SPEC, MAX_PATIENTS_PER_PRACTICE } from '../population/estate-generator';
 
 /**
@@ -36,6 +37,12 @@ export interface GpsimOptions {
   launchAutoApprove: boolean;
   /** Checks a real provider may relax made exact, e.g. the GP Connect JWT aud against the service root. */
   strict: boolean;
+  /** sandbox forgives; integration rehearses the supplier's path-to-live environment. */
+  profile: EnvironmentProfileName;
+  /** Requests per second per application under the integration profile. */
+  rateLimit: number;
+  /** Source addresses partner APIs accept under the integration profile. */
+  partnerAllowList: string[];
 }
 
 export interface OptionSpec<K extends keyof GpsimOptions = keyof GpsimOptions> {
@@ -255,7 +262,54 @@ export const optionSpecs = [
     defaultValue: false,
     parse: boolean('strict'),
   }),
+  option({
+    key: 'profile',
+    flag: '--profile <name>',
+    env: 'GPSIM_PROFILE',
+    description:
+      'sandbox (forgiving) or integration (SSP-only GP Connect, strict JWT aud, allow-listed partners, rate limit)',
+    defaultValue: 'sandbox',
+    parse: profileName,
+  }),
+  option({
+    key: 'rateLimit',
+    flag: '--rate-limit <n>',
+    env: 'GPSIM_RATE_LIMIT',
+    description: 'requests per second per application under the integration profile',
+    defaultValue: 5,
+    parse: integer('rate limit', 1, 100_000),
+  }),
+  option({
+    key: 'partnerAllowList',
+    flag: '--partner-allow-list <addresses>',
+    env: 'GPSIM_PARTNER_ALLOW_LIST',
+    description: 'comma-separated source addresses partner APIs accept under the integration profile',
+    defaultValue: ['127.0.0.1', '::1'],
+    parse: addressList,
+  }),
 ] as const satisfies readonly OptionSpec[];
+
+function profileName(text: string): EnvironmentProfileName {
+  if (text !== 'sandbox' && text !== 'integration') {
+    throw new OptionError(`profile must be sandbox or integration (got "${text}").`);
+  }
+  return text;
+}
+
+function addressList(text: string): string[] {
+  const addresses = text
+    .split(',')
+    .map((address) => address.trim())
+    .filter((address) => address !== '');
+  if (
+    addresses.length === 0 ||
+    addresses.length > 1_000 ||
+    addresses.some((address) => !/^[0-9a-fA-F.:]{2,45}$/.test(address))
+  ) {
+    throw new OptionError(`partner allow-list must be comma-separated IP addresses (got "${text}").`);
+  }
+  return addresses;
+}
 
 function workflowActor(text: string): 'manual' | 'auto' {
   if (text !== 'manual' && text !== 'auto') {

@@ -21,6 +21,14 @@ export interface ClientReport {
   retryStorm: boolean;
   /** SSP guidance: at most 3 automated retries (domain.md §5.1). */
   maxConsecutiveRetries: number;
+  /** Writes repeated after a transient failure with the same idempotency key: done once. */
+  duplicateWritesAvoided: number;
+  /** Writes repeated after a transient failure without the failed one's key: a second record may exist. */
+  duplicateWriteRisks: number;
+  /** Moved to another node after a failure there; undefined when it never met a failing node. */
+  failover: boolean | undefined;
+  /** Came back to the node it failed over from; undefined when it never failed over. */
+  failback: boolean | undefined;
   latencyMs: { p50: number; p95: number; p99: number };
 }
 
@@ -82,6 +90,8 @@ function reportFor(clientId: string, entries: readonly JournalEntry[]): ClientRe
     if (transient(entry.status)) failing.push(at);
   }
   const peak = peakPerSecond(failing);
+  const writes = duplicateWrites(entries);
+  const nodes = failoverOf(entries);
   return {
     clientId,
     requests: entries.length,
@@ -94,8 +104,60 @@ function reportFor(clientId: string, entries: readonly JournalEntry[]): ClientRe
     peakFailingRps: peak,
     retryStorm: peak > STORM_RPS,
     maxConsecutiveRetries: maxConsecutive,
+    ...writes,
+    ...nodes,
     latencyMs: percentiles(entries.map((entry) => entry.latencyMs)),
   };
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Each write that follows a transient failure of the same write (method and path). */
+function duplicateWrites(entries: readonly JournalEntry[]): {
+  duplicateWritesAvoided: number;
+  duplicateWriteRisks: number;
+} {
+  let avoided = 0;
+  let risks = 0;
+  const failed = new Map<string, string | undefined>();
+  for (const entry of entries) {
+    if (!WRITE_METHODS.has(entry.method)) continue;
+    // Not the interaction: a fault answering before the handler leaves it unknown on the failed entry.
+    const key = `${entry.method} ${entry.path}`;
+    if (failed.has(key)) {
+      const previousKey = failed.get(key);
+      if (previousKey !== undefined && previousKey === entry.idempotencyKey) avoided++;
+      else risks++;
+    }
+    if (transient(entry.status)) failed.set(key, entry.idempotencyKey);
+    else failed.delete(key);
+  }
+  return { duplicateWritesAvoided: avoided, duplicateWriteRisks: risks };
+}
+
+/** Failover: the request after a node failure went to another node; failback: it later returned. */
+function failoverOf(entries: readonly JournalEntry[]): {
+  failover: boolean | undefined;
+  failback: boolean | undefined;
+} {
+  let failover: boolean | undefined;
+  let failback: boolean | undefined;
+  let failedNode: string | undefined;
+  let home: string | undefined;
+  for (const entry of entries) {
+    if (failedNode !== undefined) {
+      if (entry.node !== failedNode) {
+        failover = true;
+        home ??= failedNode;
+        failback ??= false;
+      } else failover ??= false;
+      failedNode = undefined;
+    }
+    if (home !== undefined && entry.node === home && failover === true && entry.status !== 0) failback = true;
+    // A node failing without a Retry-After (a reset, a bare 5xx) calls for failover; one asking to wait does not.
+    if (transient(entry.status) && entry.status !== 429 && entry.retryAfterS === undefined) failedNode = entry.node;
+  }
+  return { failover, failback };
 }
 
 function peakPerSecond(times: readonly number[]): number {
@@ -174,6 +236,22 @@ export function toJunit(reports: readonly ClientReport[]): string {
           ? `${report.retryAfterViolations} retries came sooner than Retry-After`
           : undefined,
         report.retryAfterViolations + report.retryAfterHonoured === 0,
+      ],
+      [
+        'retried writes carry their idempotency key (one record)',
+        report.duplicateWriteRisks > 0
+          ? `${report.duplicateWriteRisks} writes were retried without the failed request's idempotency key`
+          : undefined,
+        report.duplicateWritesAvoided + report.duplicateWriteRisks === 0,
+      ],
+      [
+        'fails over to the backup node and back',
+        report.failover === false
+          ? 'kept calling the failing node'
+          : report.failback === false
+            ? 'failed over but never returned to the primary node'
+            : undefined,
+        report.failover === undefined,
       ],
       [
         'no retry storm',

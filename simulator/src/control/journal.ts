@@ -1,4 +1,4 @@
-import type { Middleware } from '../transport/types';
+import type { Middleware, SimRequest } from '../transport/types';
 import type { SurfaceName } from '../transport/types';
 import type { SimClock } from '../domain/clock';
 
@@ -19,6 +19,8 @@ export interface JournalEntry {
   interaction: string | undefined;
   /** The Retry-After the response asked for (seconds), so the report can tell whether it was honoured. */
   retryAfterS?: number;
+  /** What makes a retried write safe: Idempotency-Key, X-Request-ID, mex-localid or SystmOne RequestUID. */
+  idempotencyKey?: string;
 }
 
 export interface JournalQuery {
@@ -109,9 +111,20 @@ export function journalMiddleware(journal: Journal, clock: SimClock): Middleware
       ods: request.annotations.ods,
       interaction: request.annotations.interaction,
       ...retryAfter(response.headers),
+      ...idempotencyKey(request),
     });
     return response;
   };
+}
+
+function idempotencyKey(request: SimRequest): { idempotencyKey?: string } {
+  const { headers } = request;
+  const key =
+    request.annotations.idempotencyKey ??
+    headers['idempotency-key'] ??
+    headers['x-request-id'] ??
+    headers['mex-localid'];
+  return key === undefined || key === '' ? {} : { idempotencyKey: key.slice(0, 200) };
 }
 
 function retryAfter(headers: Record<string, string> | undefined): { retryAfterS?: number } {

@@ -59,6 +59,24 @@ export interface PaceOptions {
   intervalMs?: number;
   /** ...the pause a link of this bandwidth needs for the chunk (network shaping). */
   bitsPerSecond?: number;
+  /** ...or a slot on a line other responses share (the practice line): each chunk waits its turn. */
+  line?: SharedLine;
+}
+
+/**
+ * A link several responses share: chunks are sent in the order they ask, each taking its bits'
+ * time, so twenty concurrent responses each see about a twentieth of the bandwidth.
+ */
+export class SharedLine {
+  private freeAt = 0;
+  constructor(readonly bitsPerSecond: number) {}
+
+  /** Books `bytes` on the line; how long until they have been sent, ms. */
+  reserve(bytes: number): number {
+    const now = performance.now();
+    this.freeAt = Math.max(now, this.freeAt) + (bytes * 8 * 1000) / this.bitsPerSecond;
+    return this.freeAt - now;
+  }
 }
 
 /** Sends the body in chunks with pauses between them, on timers: no worker capacity is held. */
@@ -75,6 +93,13 @@ export function pacedBody(body: ResponseBody, options: PaceOptions): Readable {
         const piece = pieces.shift();
         if (piece === undefined) {
           callback();
+          return;
+        }
+        if (options.line !== undefined) {
+          setTimeout(() => {
+            this.push(piece);
+            sendNext();
+          }, options.line.reserve(piece.length));
           return;
         }
         this.push(piece);

@@ -9,6 +9,8 @@ import type { RoutedRequest } from '../transport/types';
 import type { FaultRule, StoredFaultRule } from './fault-rule';
 import type { RequestPredicate, SystemOf } from './fault-matcher';
 import { compileMatch, odsOf } from './fault-matcher';
+import type { SharedLine } from './body-shaping';
+import { practiceLinePace } from './practice-line';
 import type { FaultPlan, FaultStage } from './fault-plan';
 import {
   emptyPlan,
@@ -60,6 +62,8 @@ export class FaultEngine {
   /** Counters not yet added to the store, per rule id. */
   private readonly unsaved = new Map<string, { matched: number; hits: number }>();
   private readonly windows = new Map<string, { window: number; count: number }>();
+  /** Shared practice lines, by rule and practice. */
+  private readonly lines = new Map<string, SharedLine>();
   private nextExpiry = Number.POSITIVE_INFINITY;
   private spineMarked = false;
   private readonly pending = new Set<{ timer: NodeJS.Timeout; resolve: (outcome: 'elapsed' | 'aborted') => void }>();
@@ -220,7 +224,7 @@ export class FaultEngine {
       let hit = false;
       if (ordinal !== undefined) {
         plan ??= emptyPlan();
-        hit = this.contribute(plan, compiled, ordinal, now, claimed.has(compiled.stage));
+        hit = this.contribute(plan, compiled, ordinal, now, claimed.has(compiled.stage), ods);
         if (hit) {
           claimed.add(compiled.stage);
           compiled.stored.hits++;
@@ -246,6 +250,21 @@ export class FaultEngine {
   }
 
   /** Whether a node-down rule takes this node out now (the listener refuses its connections). */
+  /**
+   * True while a hscn-unreachable rule covers the practice (its match's ods and system; the rest of a
+   * match describes requests, and this is the practice's network, not a request).
+   */
+  isHscnUnreachable(ods: string, system: string, now: number = this.clock.now()): boolean {
+    for (const { stored } of this.stateRules) {
+      const { rule } = stored;
+      if (rule.fault.kind !== 'hscn-unreachable' || !isActive(rule, now)) continue;
+      if (rule.match.system !== undefined && rule.match.system !== system) continue;
+      const odsCodes = rule.match.ods === undefined ? undefined : [rule.match.ods].flat();
+      if (odsCodes === undefined || odsCodes.some((code) => code.toUpperCase() === ods.toUpperCase())) return true;
+    }
+    return false;
+  }
+
   isNodeDown(node: string, now: number = this.clock.now()): boolean {
     for (const { stored } of this.stateRules) {
       const { fault } = stored.rule;
@@ -307,7 +326,14 @@ export class FaultEngine {
   }
 
   /** Fills the rule's stage of the plan unless a newer rule already did; true when it faulted. */
-  private contribute(plan: FaultPlan, compiled: CompiledRule, ordinal: number, now: number, taken: boolean): boolean {
+  private contribute(
+    plan: FaultPlan,
+    compiled: CompiledRule,
+    ordinal: number,
+    now: number,
+    taken: boolean,
+    ods: string | undefined,
+  ): boolean {
     const { rule } = compiled.stored;
     const origin = `gpsim fault rule ${rule.id}; DELETE /__sim/faults/${rule.id} removes it`;
     const fault = rule.fault;
@@ -351,13 +377,20 @@ export class FaultEngine {
       case 'dribble':
       case 'network': {
         if (taken) return false;
-        const { pace, delayMs } = paceOf(fault);
+        const { pace, delayMs, replyFloorMs } = paceOf(fault);
         plan.body = { kind: 'pace', pace };
         plan.delayMs += delayMs;
+        if (replyFloorMs > 0) plan.replyFloorMs = replyFloorMs;
+        return true;
+      }
+      case 'practice-line': {
+        if (taken) return false;
+        plan.body = { kind: 'pace', pace: practiceLinePace(this.lines, rule.id, ods, fault) };
         return true;
       }
       case 'node-down':
       case 'spine-down':
+      case 'hscn-unreachable':
       case 'token-expiry':
         return false;
     }

@@ -43,7 +43,12 @@ async function applyPlan(plan: FaultPlan, faults: FaultEngine, next: Next): Prom
         return { status: NO_ANSWER, transportAction: 'reset' };
     }
   }
+  const started = performance.now();
   const response = await next();
+  const floorMs = (plan.replyFloorMs ?? 0) - (performance.now() - started);
+  if (floorMs > 0 && (await faults.sleep(floorMs)) === 'aborted') {
+    return { status: NO_ANSWER, transportAction: 'reset' };
+  }
   const headers = { ...plan.headers, ...response.headers };
   const shaping = plan.body;
   if (shaping === undefined || response.body === undefined || response.transportAction !== undefined) {

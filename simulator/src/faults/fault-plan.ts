@@ -3,7 +3,7 @@ import type { SimErrorCode } from '../domain/errors';
 import { SimError, simErrorCodes } from '../domain/errors';
 import { normalDraw, uniformDraw } from './fault-random';
 import type { PaceOptions } from './body-shaping';
-import { networkProfiles } from './network-profiles';
+import { WIRE_BYTES_PER_BODY_BYTE, networkProfiles } from './network-profiles';
 
 /** What the fault middleware does to one request, built from every rule that fired. */
 export interface FaultPlan {
@@ -11,6 +11,8 @@ export interface FaultPlan {
   delayMs: number;
   /** Answer without calling the handler. */
   terminal?: { kind: 'error'; error: SimError } | { kind: 'hang' } | { kind: 'reset' };
+  /** The reply waits until this long after the handler started (a network profile's set-up). */
+  replyFloorMs?: number;
   /** Reshape the handler's response body. */
   body?: { kind: 'truncate'; fraction: number } | { kind: 'malformed' } | { kind: 'pace'; pace: PaceOptions };
   /** Extra response headers (rate-limit quota of a request that passed). */
@@ -34,9 +36,11 @@ export function stageOf(kind: control.FaultKind): FaultStage {
     case 'malformed':
     case 'dribble':
     case 'network':
+    case 'practice-line':
       return 'body';
     case 'node-down':
     case 'spine-down':
+    case 'hscn-unreachable':
     case 'token-expiry':
       return 'state';
   }
@@ -122,12 +126,19 @@ export function rateLimitedError(limit: number, windowS: number, resetS: number,
 export function paceOf(fault: Extract<control.Fault, { kind: 'dribble' | 'network' }>): {
   pace: PaceOptions;
   delayMs: number;
+  replyFloorMs: number;
 } {
   if (fault.kind === 'dribble') {
-    return { pace: { chunkBytes: fault.chunkBytes ?? 64, intervalMs: fault.intervalMs ?? 200 }, delayMs: 0 };
+    return {
+      pace: { chunkBytes: fault.chunkBytes ?? 64, intervalMs: fault.intervalMs ?? 200 },
+      delayMs: 0,
+      replyFloorMs: 0,
+    };
   }
   const profile = networkProfiles[fault.profile];
+  // The body's XML bytes travel compressed, so they pass at the link rate divided by the wire ratio.
+  const bitsPerSecond = profile.bitsPerSecond / WIRE_BYTES_PER_BODY_BYTE;
   // About fifty pauses a second: smooth enough to feel like a slow link, cheap on timers.
-  const chunkBytes = Math.max(256, Math.round(profile.bitsPerSecond / 8 / 50));
-  return { pace: { chunkBytes, bitsPerSecond: profile.bitsPerSecond }, delayMs: profile.latencyMs };
+  const chunkBytes = Math.max(256, Math.round(bitsPerSecond / 8 / 50));
+  return { pace: { chunkBytes, bitsPerSecond }, delayMs: profile.latencyMs, replyFloorMs: profile.setupMs };
 }

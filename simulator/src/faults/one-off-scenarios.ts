@@ -67,13 +67,16 @@ export function oneOffPlan(name: string): FaultPlan {
       break;
     case 'dribble':
     case 'network': {
-      const { pace, delayMs } = paceOf(fault);
+      const { pace, delayMs, replyFloorMs } = paceOf(fault);
       plan.body = { kind: 'pace', pace };
       plan.delayMs = delayMs;
+      if (replyFloorMs > 0) plan.replyFloorMs = replyFloorMs;
       break;
     }
+    case 'practice-line':
     case 'node-down':
     case 'spine-down':
+    case 'hscn-unreachable':
     case 'token-expiry':
       break;
   }

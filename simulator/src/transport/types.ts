@@ -41,6 +41,8 @@ export interface RequestAnnotations {
   ods?: string;
   /** Interaction (e.g. a GP Connect interaction id or a SystmOne function). */
   interaction?: string;
+  /** The key a retried write repeats so it is done once (SystmOne RequestUID; headers are read by the journal). */
+  idempotencyKey?: string;
 }
 
 export type ResponseBody = string | Buffer | Readable;

@@ -87,15 +87,22 @@ export async function admitGpcRequest(
   request.annotations.interaction = interactionId;
   const token = validateGpcToken(request.headers['authorization'], Math.floor(engine.clock.now() / 1000));
   request.annotations.clientId = `${token.iss}|${token.sub}`;
-  // aud is the provider's service root (GPC audit_and_provenance; domain.md §1.4). The official test
-  // suite sends a legacy aud, so only --strict compares it.
-  const root = serviceRoots(engine.baseUrl, practice.ods)[
+  // aud is the provider's service root URL (GPC audit_and_provenance; domain.md §1.4). The spec's
+  // example stops at /STU3/1 while SDS publishes the root with its routing segment, so both are
+  // accepted. The official test suite sends a legacy aud, so only --strict and the integration
+  // profile compare it.
+  const capabilityRoot = serviceRoots(engine.baseUrl, practice.ods)[
     capability === 'structured' || capability === 'documents' ? capability : 'gpconnect'
   ];
-  if (engine.strict && token.aud !== root) {
+  const versionRoot = `${engine.baseUrl}/${practice.ods}/STU3/1`;
+  if (
+    (engine.strict || engine.environment.name === 'integration') &&
+    token.aud !== capabilityRoot &&
+    token.aud !== versionRoot
+  ) {
     throw new SimError(
       'invalid-request',
-      `JWT aud "${token.aud}" is not this provider's service root; strict mode (--strict) needs aud "${root}".`,
+      `JWT aud "${token.aud}" is not this provider's service root; ${engine.strict ? 'strict mode (--strict)' : 'the integration profile, like the live environment,'} needs aud "${capabilityRoot}" (or "${versionRoot}").`,
       { field: 'Authorization' },
     );
   }

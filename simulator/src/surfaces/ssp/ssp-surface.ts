@@ -1,4 +1,5 @@
 import type { SimError } from '../../domain/errors';
+import { SSP_MARK_HEADER } from '../../environment/environment-profile';
 import type { Engine } from '../../engine';
 import type { HttpMethod, Route, SimRequest, SimResponse, Surface } from '../../transport/types';
 import { interactions } from '../gpconnect/interactions';
@@ -79,6 +80,7 @@ export function createSspSurface(engine: Engine): Surface {
       const value = request.headers[name];
       if (value !== undefined) headers[name] = value;
     }
+    headers[SSP_MARK_HEADER] = engine.environment.sspMark;
     let response: Response;
     try {
       response = await fetch(target, {

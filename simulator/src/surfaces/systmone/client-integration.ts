@@ -66,6 +66,7 @@ export async function handleClientIntegration(
     echo.functionVersion = childText(document, 'FunctionVersion');
     annotations.ods = ods;
     if (echo.function) annotations.interaction = echo.function;
+    if (echo.requestUid !== undefined) annotations.idempotencyKey = echo.requestUid.slice(0, 200);
     const context = await authorise(engine, ods, username, document, echo, annotations);
     const fn = echo.function as SystmOneFunction;
     const run = async () => {

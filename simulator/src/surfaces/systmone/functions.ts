@@ -245,6 +245,9 @@ async function updatePatientRecord(context: FunctionContext) {
   ];
 }
 
+/** Third-party services hosted on HSCN that launched functionality reaches (Internet SystmOne guide). */
+const HSCN_SERVICES = ['ICE', 'OptimiseRx'] as const;
+
 async function launchFunctionality(context: FunctionContext) {
   const screen = childText(context.parameters, 'Functionality');
   if (screen === undefined) {
@@ -252,6 +255,17 @@ async function launchFunctionality(context: FunctionContext) {
       'invalid-parameter',
       'InvalidParameter',
       'Send FunctionParameters/Functionality naming the screen to open.',
+      'Functionality',
+    );
+  }
+  const service = HSCN_SERVICES.find((name) => screen.toLowerCase().includes(name.toLowerCase()));
+  if (service !== undefined && context.engine.faults.isHscnUnreachable(context.practice.ods, context.practice.system)) {
+    await audit(context, `launch:${screen}`, undefined, 'refused');
+    throw systmOneError(
+      'unavailable',
+      'Unavailable',
+      `${service} is unreachable from Internet SystmOne: it is hosted on the private HSCN network (Internet SystmOne guide, ` +
+        '"Local Pathology Systems" and "OptimiseRx"). The service must be reconfigured to be Internet facing.',
       'Functionality',
     );
   }

@@ -25,13 +25,19 @@ import { defaultXmlLimits } from '../shared/xml';
  *
  * A connection reaches one desktop: the first SystmOne practice's first GP unless
  * POST /__sim/systmone/tcp-desktop chose another. Requests on one connection are answered in order.
- * Each goes through the same dispatcher as HTTP (journal, faults) as POST /systmone/{ODS}/client-integration.
+ * Each goes through the same dispatcher as HTTP (journal, faults) as POST /systmone/{ODS}/client-integration,
+ * so fault rules behave as on HTTP: latency delays the reply, reset destroys the socket, timeout
+ * never answers, malformed corrupts the XML bytes, and node-down on the listener's node drops new
+ * connections (and resets requests on open ones), as the HTTP listeners do.
  */
 export interface TcpListenerOptions {
   idleMs: number;
   /** A connection with nothing to say for this long is closed. */
   connectionIdleMs: number;
 }
+
+/** The TCP port belongs to the primary node, as the guide's s11 serves Client Integration. */
+const TCP_NODE = 's11';
 
 export const defaultTcpListenerOptions: TcpListenerOptions = { idleMs: 250, connectionIdleMs: 120_000 };
 
@@ -57,6 +63,10 @@ export function createSystmOneTcpServer(
 ): SystmOneTcpServer {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
+    if (engine.faults.isNodeDown(TCP_NODE)) {
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     serveConnection(engine, dispatcher, socket, options);
@@ -159,7 +169,7 @@ async function answer(
     headers: { 'content-type': 'application/xml', 'x-gpsim-transport': 'tcp' },
     body: document instanceof SimError ? Buffer.alloc(0) : document,
     params: {},
-    node: 's11',
+    node: TCP_NODE,
     remoteAddress: socket.remoteAddress ?? '',
     traceId: randomUUID(),
     annotations: {},

@@ -1,0 +1,123 @@
+// 10,000 concurrent requests each delayed 1 s by a latency rule, sent by raw node:http agents
+// (no pooling limit) from several worker processes, so the load generator is not the bottleneck.
+// Prints the wall time, the client-side latency percentiles and the server's own view (journal),
+// which tells whether time is lost in gpsim or in the generator. `npm run build` first.
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const TOTAL = Number(process.env.DELAYED_TOTAL ?? 10_000);
+const WORKERS = Number(process.env.DELAYED_WORKERS ?? 4);
+const port = 43210;
+
+if (process.argv[2] === 'worker') {
+  const count = Number(process.argv[3]);
+  const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  const latencies = [];
+  let errors = 0;
+  const one = () =>
+    new Promise((resolve) => {
+      const started = performance.now();
+      const req = request({ host: '127.0.0.1', port, path: '/fhir/R4/metadata', agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(performance.now() - started);
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end();
+    });
+  process.on('message', async () => {
+    const started = performance.now();
+    await Promise.all(Array.from({ length: count }, one));
+    process.send({ wallMs: performance.now() - started, latencies, errors });
+  });
+  process.send('ready');
+} else {
+  const server = spawn(
+    process.execPath,
+    [
+      join('simulator', 'dist', 'cli.js'),
+      'start',
+      '--port',
+      `${port}`,
+      '--backup-port',
+      'none',
+      '--tcp-port',
+      'none',
+    ].concat(['--data-dir', mkdtempSync(join(tmpdir(), 'gpsim-bench-')), '--log-level', 'warn']),
+    { stdio: 'ignore' },
+  );
+  try {
+    await waitForHealth();
+    const base = `http://127.0.0.1:${port}`;
+    await fetch(`${base}/__sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({
+        match: { surface: 'fhir-r4' },
+        fault: { kind: 'latency', ms: Number(process.env.DELAYED_MS ?? 1000) },
+      }),
+    });
+    const workers = await Promise.all(
+      Array.from({ length: WORKERS }, () => {
+        const child = fork(new URL(import.meta.url).pathname, ['worker', String(Math.ceil(TOTAL / WORKERS))]);
+        return new Promise((resolve) => child.once('message', () => resolve(child)));
+      }),
+    );
+    const started = performance.now();
+    const results = workers.map(
+      (child) =>
+        new Promise((resolve) =>
+          child.once('message', (result) => {
+            child.kill();
+            resolve(result);
+          }),
+        ),
+    );
+    for (const child of workers) child.send('go');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const healthStarted = performance.now();
+    await fetch(`${base}/__sim/health`);
+    const healthMs = performance.now() - healthStarted;
+    const done = await Promise.all(results);
+    const wallMs = performance.now() - started;
+    const latencies = done.flatMap((result) => result.latencies).sort((a, b) => a - b);
+    const at = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? 0);
+    const journal = await (await fetch(`${base}/__sim/journal?limit=1000&surface=fhir-r4`)).json();
+    const serverMs = journal.entries.map((entry) => entry.latencyMs).sort((a, b) => a - b);
+    const serverAt = (p) =>
+      Math.round(serverMs[Math.min(serverMs.length - 1, Math.ceil(p * serverMs.length) - 1)] ?? 0);
+    process.stdout.write(
+      `${JSON.stringify({
+        total: TOTAL,
+        workers: WORKERS,
+        completed: latencies.length,
+        errors: done.reduce((sum, result) => sum + result.errors, 0),
+        wallMs: Math.round(wallMs),
+        clientLatencyMs: { p50: at(0.5), p99: at(0.99), max: at(1) },
+        serverLatencyMsLast1000: { p50: serverAt(0.5), p99: serverAt(0.99), max: serverAt(1) },
+        healthDuringDelayMs: Math.round(healthMs),
+      })}\n`,
+    );
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+async function waitForHealth() {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/__sim/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('bench: gpsim did not start');
+}
