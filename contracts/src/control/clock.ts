@@ -7,7 +7,7 @@ export const ClockState = z.object({
 });
 export type ClockState = z.infer<typeof ClockState>;
 
-/** Move the simulated clock: set it, advance it, freeze or release it. Fields combine in that order. */
+/** Move the simulated clock. Fields apply in this order: reset, freeze, set, advance, unfreeze (freeze: false). */
 export const ClockChange = z
   .object({
     set: z.iso.datetime({ offset: true }).optional().describe('Jump to this instant (ISO 8601).'),

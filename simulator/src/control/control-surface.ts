@@ -128,12 +128,13 @@ async function changeClock(engine: Engine, request: SimRequest): Promise<SimResp
   }
   const { clock } = engine;
   if (change.reset) clock.reset();
+  // Freeze before setting, so "set and freeze" stops exactly at the instant asked for.
+  if (change.freeze === true) clock.freeze();
   if (change.set !== undefined) clock.set(Date.parse(change.set));
   if (change.advance !== undefined) {
-    const target = addDuration(clock.now(), change.advance, 'advance');
-    clock.advance(target - clock.now());
+    const from = clock.now();
+    clock.advance(addDuration(from, change.advance, 'advance') - from);
   }
-  if (change.freeze === true) clock.freeze();
   if (change.freeze === false) clock.unfreeze();
   await engine.saveClock();
   return jsonResponse(200, clockState(engine));
