@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForHealth } from './wait-for-health.mjs';
 
 const TOTAL = Number(process.env.DELAYED_TOTAL ?? 10_000);
 const WORKERS = Number(process.env.DELAYED_WORKERS ?? 4);
@@ -65,7 +66,7 @@ if (process.argv[2] === 'worker') {
     { stdio: 'ignore' },
   );
   try {
-    await waitForHealth();
+    await waitForHealth(`http://127.0.0.1:${port}`);
     const base = `http://127.0.0.1:${port}`;
     await fetch(`${base}/__sim/faults`, {
       method: 'POST',
@@ -118,16 +119,4 @@ if (process.argv[2] === 'worker') {
   } finally {
     server.kill('SIGTERM');
   }
-}
-
-async function waitForHealth() {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/__sim/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('bench: gpsim did not start');
 }

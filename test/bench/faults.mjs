@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForHealth } from './wait-for-health.mjs';
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
@@ -30,7 +31,7 @@ const server = spawn(
   { stdio: 'ignore' },
 );
 try {
-  await waitForHealth();
+  await waitForHealth(base);
   await throughput(3);
   const noRules = await throughput(10);
   for (let i = 0; i < 100; i++) {
@@ -84,16 +85,4 @@ async function throughput(durationS) {
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`bench: ${result.non2xx} non-2xx and ${result.errors} errors`);
   return { requestsPerSecond: Math.round(result.requests.average), p99Ms: result.latency.p99 };
-}
-
-async function waitForHealth() {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    try {
-      if ((await fetch(`${base}/__sim/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('bench: gpsim did not start');
 }

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForHealth } from './wait-for-health.mjs';
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
@@ -28,7 +29,7 @@ const server = spawn(
   { stdio: 'ignore' },
 );
 try {
-  await waitForHealth();
+  await waitForHealth(base);
   const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();
   const standard = manifest.archetypes.find((archetype) => archetype.key === 'standard');
   const search = await (
@@ -66,16 +67,4 @@ async function run(url, durationS) {
     p99Ms: result.latency.p99,
     total: result.requests.total,
   };
-}
-
-async function waitForHealth() {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    try {
-      if ((await fetch(`${base}/__sim/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('bench: gpsim did not start');
 }

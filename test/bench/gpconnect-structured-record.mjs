@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForHealth } from './wait-for-health.mjs';
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
@@ -29,7 +30,7 @@ const server = spawn(
   { stdio: 'ignore' },
 );
 try {
-  await waitForHealth();
+  await waitForHealth(base);
   const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();
   const archetype = manifest.archetypes.find((candidate) => candidate.key === 'large-record');
   const practice = manifest.practices.find((candidate) => candidate.ods === archetype.ods);
@@ -121,16 +122,4 @@ async function run(target, durationS) {
     p99Ms: result.latency.p99,
     total: result.requests.total,
   };
-}
-
-async function waitForHealth() {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    try {
-      if ((await fetch(`${base}/__sim/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('bench: gpsim did not start');
 }

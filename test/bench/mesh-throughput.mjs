@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { waitForHealth } from './wait-for-health.mjs';
 
 const port = 43300;
 const base = `http://127.0.0.1:${port}`;
@@ -32,7 +33,7 @@ const rssMiB = () =>
   Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
 try {
-  await waitForHealth();
+  await waitForHealth(base);
   const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();
   const mailbox = (partner) => manifest.mailboxes.find((m) => m.partner === partner);
   const sender = mailbox('gpsim-demo');
@@ -141,16 +142,4 @@ try {
   );
 } finally {
   server.kill('SIGTERM');
-}
-
-async function waitForHealth() {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    try {
-      if ((await fetch(`${base}/__sim/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('bench: gpsim did not start');
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { waitForHealth } from './wait-for-health.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'simulator', 'dist', 'cli.js');
@@ -29,7 +30,7 @@ const server = spawn(
   { stdio: 'ignore' },
 );
 try {
-  await waitForHealth();
+  await waitForHealth(base);
   const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();
   const demo = manifest.partners.find((partner) => partner.name === 'gpsim-demo');
   const ods = manifest.practices.find((practice) => practice.system === 'systmone').ods;
@@ -85,16 +86,4 @@ try {
   if (rows.some((row) => row['within ±15%'] !== 'yes')) process.exitCode = 1;
 } finally {
   server.kill('SIGTERM');
-}
-
-async function waitForHealth() {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    try {
-      if ((await fetch(`${base}/__sim/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('bench:network: gpsim did not start');
 }

@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { waitForHealth } from './wait-for-health.mjs';
 
 const port = 43200;
 const tcpPort = 43235;
@@ -35,7 +36,7 @@ const server = spawn(
   { stdio: 'ignore' },
 );
 try {
-  await waitForHealth();
+  await waitForHealth(base);
   const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();
   const demo = manifest.partners.find((partner) => partner.name === 'gpsim-demo');
   const [httpPractice, tcpPractice] = manifest.practices.filter((candidate) => candidate.system === 'systmone');
@@ -144,16 +145,4 @@ function tcpClient() {
       }),
     );
   });
-}
-
-async function waitForHealth() {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    try {
-      if ((await fetch(`${base}/__sim/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('bench: gpsim did not start');
 }
