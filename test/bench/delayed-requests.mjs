@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitForHealth } from './wait-for-health.mjs';
+import { waitForHealth } from './bench-gpsim.mjs';
 
 const TOTAL = Number(process.env.DELAYED_TOTAL ?? 10_000);
 const WORKERS = Number(process.env.DELAYED_WORKERS ?? 4);

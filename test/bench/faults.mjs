@@ -1,35 +1,14 @@
 // Fault engine costs: throughput with no rules vs 100 inactive rules (matching must stay cheap, < 5%),
 // and 10,000 concurrent requests each delayed 1 s (they must finish in about 1 s, health still prompt).
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { waitForHealth } from './wait-for-health.mjs';
+import { startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
 const port = 43200;
 const base = `http://127.0.0.1:${port}`;
 const url = `${base}/fhir/R4/metadata`;
-const server = spawn(
-  process.execPath,
-  [
-    join('simulator', 'dist', 'cli.js'),
-    'start',
-    '--port',
-    `${port}`,
-    '--backup-port',
-    'none',
-    '--tcp-port',
-    'none',
-    '--data-dir',
-    mkdtempSync(join(tmpdir(), 'gpsim-bench-')),
-    '--log-level',
-    'warn',
-  ],
-  { stdio: 'ignore' },
-);
+const server = startBenchGpsim(port);
 try {
   await waitForHealth(base);
   await throughput(3);

@@ -1,34 +1,13 @@
 // POST $gpc.getstructuredrecord for the large-record archetype, every clinical area: throughput and
 // latency with autocannon at 50 connections, after a warm-up (GP Connect read target: < 3 s).
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { waitForHealth } from './wait-for-health.mjs';
+import { startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
 const port = 43102;
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(
-  process.execPath,
-  [
-    join('simulator', 'dist', 'cli.js'),
-    'start',
-    '--port',
-    `${port}`,
-    '--backup-port',
-    'none',
-    '--tcp-port',
-    'none',
-    '--data-dir',
-    mkdtempSync(join(tmpdir(), 'gpsim-bench-')),
-    '--log-level',
-    'warn',
-  ],
-  { stdio: 'ignore' },
-);
+const server = startBenchGpsim(port);
 try {
   await waitForHealth(base);
   const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();

@@ -1,33 +1,13 @@
 // MESH send + receive throughput for 10 KB and 5 MB messages, and server memory while one 95 MB
 // message streams in and out (partner mailbox to partner mailbox on the GPSIM_TEST workflow).
-import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { waitForHealth } from './wait-for-health.mjs';
+import { startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 
 const port = 43300;
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(
-  process.execPath,
-  [
-    join('simulator', 'dist', 'cli.js'),
-    'start',
-    '--port',
-    `${port}`,
-    '--backup-port',
-    'none',
-    '--tcp-port',
-    'none',
-    '--data-dir',
-    mkdtempSync(join(tmpdir(), 'gpsim-bench-')),
-    '--log-level',
-    'warn',
-  ],
-  { stdio: 'ignore' },
-);
+const server = startBenchGpsim(port);
 
 const rssMiB = () =>
   Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);

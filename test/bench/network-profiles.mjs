@@ -1,13 +1,11 @@
 // npm run bench:network: the standard archetype's SystmOne GetPatientRecord over HTTP under each
 // network profile, side by side with the Internet SystmOne guide's "Patient Retrieval" row.
 // Run `npm run build` first (npm test does).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { waitForHealth } from './wait-for-health.mjs';
+import { startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'simulator', 'dist', 'cli.js');
@@ -19,16 +17,7 @@ const { networkProfiles } = await import(join(root, 'simulator', 'dist', 'faults
 const SAMPLES = 5;
 const port = 43300;
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(
-  process.execPath,
-  [cli, 'start', '--port', `${port}`, '--backup-port', 'none', '--tcp-port', 'none', '--store', 'memory'].concat([
-    '--data-dir',
-    mkdtempSync(join(tmpdir(), 'gpsim-bench-')),
-    '--log-level',
-    'warn',
-  ]),
-  { stdio: 'ignore' },
-);
+const server = startBenchGpsim(port, { args: ['--store', 'memory'] });
 try {
   await waitForHealth(base);
   const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();

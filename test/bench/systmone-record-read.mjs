@@ -1,40 +1,18 @@
 // SystmOne GetPatientRecord over HTTP and over the TCP port (length-prefixed framing): throughput
 // and latency at 20 concurrent clients. Every request reads a different patient, because the API
 // allows one record read per patient per device every 30 s (reference/domain.md §5.4).
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { waitForHealth } from './wait-for-health.mjs';
+import { startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 
 const port = 43200;
 const tcpPort = 43235;
 const base = `http://127.0.0.1:${port}`;
 const CONCURRENCY = 20;
 const REQUESTS = 2000;
-const server = spawn(
-  process.execPath,
-  [
-    join('simulator', 'dist', 'cli.js'),
-    'start',
-    '--port',
-    `${port}`,
-    '--backup-port',
-    'none',
-    '--tcp-port',
-    `${tcpPort}`,
-    '--store',
-    'memory',
-    '--data-dir',
-    mkdtempSync(join(tmpdir(), 'gpsim-bench-')),
-    '--log-level',
-    'warn',
-  ],
-  { stdio: 'ignore' },
-);
+const server = startBenchGpsim(port, { tcpPort, args: ['--store', 'memory'] });
 try {
   await waitForHealth(base);
   const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();
