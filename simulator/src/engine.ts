@@ -24,6 +24,8 @@ import type { EnvironmentProfile } from './environment/environment-profile';
 import { environmentProfile } from './environment/environment-profile';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
+import type { StoreChange } from './store/change-feed';
+import { PublishingFaultRepository } from './store/publishing-fault-repository';
 import type { Store } from './store/store';
 
 export interface EngineOptions {
@@ -96,6 +98,9 @@ export class Engine {
   /** The SystmOne Client Integration TCP port once it listens. */
   systmOneTcpPort: number | undefined;
   private readonly populationOptions: { patientCacheSize: number; recordCacheSize: number };
+  private unsubscribe: (() => void) | undefined;
+  /** Changes from other processes apply one at a time, in the order they arrived. */
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(options: EngineOptions) {
     this.populationOptions = { patientCacheSize: options.patientCacheSize, recordCacheSize: options.recordCacheSize };
@@ -121,7 +126,7 @@ export class Engine {
         : new WorkflowActor(this.tasks, this.clock, options.workflowActorDelay);
 
     this.faults = new FaultEngine(
-      this.store.faults,
+      new PublishingFaultRepository(this.store.faults, this.store.changes),
       this.clock,
       this.spine,
       () => this.nodes.map((node) => node.name),
@@ -139,24 +144,70 @@ export class Engine {
     });
   }
 
-  /** Restores shared state (the clock) from the store, e.g. after a restart. */
+  /**
+   * Restores shared state (the clock, fault rules, signing keys) from the store, e.g. after a
+   * restart, and from then on follows the changes other processes over the same store announce.
+   */
   async load(): Promise<void> {
-    const clock = await this.store.settings.get<ClockState>(CLOCK_SETTING);
-    if (clock) this.clock.setState(clock);
+    await this.loadClock();
     await this.faults.load();
     await this.faults.tick(this.clock.now());
 
     await this.auth.load();
+    this.unsubscribe ??= this.store.changes.subscribe((change) => {
+      this.applying = this.applying.then(() =>
+        this.applyChange(change).catch((error: unknown) =>
+          this.logger.error({ err: error, change }, 'could not apply a change made by another gpsim process'),
+        ),
+      );
+    });
+  }
+
+  /** Stops following other processes' changes (before the store closes). */
+  stopFollowing(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 
   async saveClock(): Promise<void> {
     await this.store.settings.put(CLOCK_SETTING, this.clock.getState());
+    await this.store.changes.publish({ kind: 'clock' });
   }
 
   /** Back to the seed state: changes dropped, clock back to wall time; optionally a new seed. */
   async reset(seed?: string): Promise<void> {
     await this.store.reset();
     await this.auth.reset();
+    await this.forgetChanges(seed);
+    await this.store.changes.publish(seed === undefined ? { kind: 'reset' } : { kind: 'reset', seed });
+  }
+
+  /** Another process over the store changed shared state: bring what this one caches in line. */
+  private async applyChange(change: StoreChange): Promise<void> {
+    switch (change.kind) {
+      case 'faults':
+        await this.faults.load();
+        return;
+      case 'clock':
+        await this.loadClock();
+        await this.faults.tick(this.clock.now());
+        return;
+      case 'reset':
+        // The store is already empty; only this process's memory and its copy of the keys follow.
+        await this.auth.reset();
+        await this.auth.load();
+        await this.forgetChanges(change.seed);
+        return;
+    }
+  }
+
+  private async loadClock(): Promise<void> {
+    const clock = await this.store.settings.get<ClockState>(CLOCK_SETTING);
+    if (clock) this.clock.setState(clock);
+  }
+
+  /** Drops what this process holds in memory about changes, after the store dropped its own. */
+  private async forgetChanges(seed: string | undefined): Promise<void> {
     this.mailbox.clear();
     this.devices.clear();
     this.clock.reset();

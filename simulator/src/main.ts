@@ -46,7 +46,7 @@ export async function startGpsim(
   logger: Logger = createLogger(options.logLevel),
 ): Promise<RunningGpsim> {
   const dataDir = resolve(options.dataDir);
-  const store = openStore(options.store, dataDir);
+  const store = await openStore(options.store, dataDir);
   const engine = new Engine({
     estate: {
       seed: options.seed,
@@ -112,6 +112,7 @@ export async function startGpsim(
       await tcp?.close();
       app.releaseFaults();
       await Promise.all(servers.map((server) => closeServer(server)));
+      engine.stopFollowing();
       await store.close();
     },
   };

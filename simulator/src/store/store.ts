@@ -8,6 +8,7 @@ import type { Task, TaskStatus } from '../domain/tasks';
 import type { StoredSubscription } from '../domain/webhooks';
 
 import type { FaultRule, StoredFaultRule } from '../faults/fault-rule';
+import type { ChangeFeed } from './change-feed';
 
 /**
  * Persistence of what changes, one repository per feature: settings, written record entries, the
@@ -31,6 +32,8 @@ export interface Store {
 
   readonly registrations: RegistrationRepository;
   readonly bookings: BookingRepository;
+  /** Tells the other processes over this store what changed, so what they cache follows. */
+  readonly changes: ChangeFeed;
   close(): Promise<void>;
   /** Drops every change, back to the seed state. The audit trail is kept: it is append-only. */
   reset(): Promise<void>;

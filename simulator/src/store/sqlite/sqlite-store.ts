@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { ChangeFeed } from '../change-feed';
+import { LocalChangeFeed } from '../change-feed';
 import type { Store } from '../store';
 import { SqliteAuditRepository, auditMigrations } from './audit-repository';
 import { SqliteFaultRepository, faultMigrations } from './fault-repository';
@@ -49,7 +51,11 @@ export class SqliteStore implements Store {
   readonly bookings: SqliteBookingRepository;
   private readonly db: Database.Database;
 
-  constructor(file: string) {
+  /** `changes` reaches the other `--workers` processes sharing the file; alone, nobody needs telling. */
+  constructor(
+    file: string,
+    readonly changes: ChangeFeed = new LocalChangeFeed(),
+  ) {
     this.kind = file === ':memory:' ? 'memory' : 'sqlite';
     this.location = file;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -74,6 +80,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.changes.close();
     this.db.close();
   }
 
