@@ -194,7 +194,7 @@ export class Engine {
         return;
       case 'reset':
         // The store is already empty; only this process's memory and its copy of the keys follow.
-        await this.auth.reset();
+        this.auth.forgetFlows();
         await this.auth.load();
         await this.forgetChanges(change.seed);
         return;

@@ -6,6 +6,9 @@ import { smallEstate, startTestGpsim } from '../support/gpsim';
 import type { ScratchDatabase } from '../support/postgres';
 import { createScratchDatabase } from '../support/postgres';
 
+// Creating databases and starting processes is slow on a loaded shared machine.
+jest.setTimeout(60_000);
+
 type Resource = { resourceType: string; id?: string; [element: string]: unknown };
 
 /** How soon a change made through one replica must be in force on every other (LISTEN/NOTIFY). */

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import type { control } from '@gpsim/contracts';
 import { CLI, requireBuiltCli } from '../support/cli';
 
+// Creating databases and starting processes is slow on a loaded shared machine.
+jest.setTimeout(60_000);
+
 /** GET on a fresh connection each time, so the cluster hands successive requests to different workers. */
 function freshGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -69,7 +72,7 @@ describe('gpsim start --workers', () => {
     const ready = await cluster.waitFor(/"pids":\[(\d+),(\d+)\].*cluster of 2 workers listening on (http:\/\/[\d.:]+)/);
     pids = [Number(ready[1]), Number(ready[2])];
     url = ready[3] as string;
-  }, 40_000);
+  });
 
   afterAll(() => {
     if (cluster.process.exitCode === null) cluster.process.kill('SIGKILL');

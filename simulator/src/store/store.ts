@@ -42,6 +42,8 @@ export interface Store {
 export interface SettingsRepository {
   get<T>(key: string): Promise<T | undefined>;
   put(key: string, value: unknown): Promise<void>;
+  /** Stores `value` unless the key already has one; returns what is stored (the first writer wins). */
+  claim<T>(key: string, value: T): Promise<T>;
 }
 
 export interface RecordRepository {

@@ -10,6 +10,9 @@ import { SqliteStore } from '@gpsim/simulator/store/sqlite/sqlite-store';
 import type { Store } from '@gpsim/simulator/store/store';
 import { createScratchDatabase, runSql } from '../../support/postgres';
 
+// Creating databases and starting processes is slow on a loaded shared machine.
+jest.setTimeout(60_000);
+
 /** A fresh, empty database behind one store kind; `open` again is a restart over the same data. */
 interface ScratchStore {
   open(): Promise<Store>;
@@ -236,6 +239,14 @@ describe.each([sqlite, postgres])('$name', (backend) => {
     expect((await store.tasks.list({ ods: 'X10001', open: true })).map((found) => found.id)).toEqual(['t1', 't4']);
     expect(await store.tasks.list({ nhsNumber: '9990000018', limit: 1 })).toHaveLength(1);
     expect(await store.tasks.list({ nhsNumber: '9990000026' })).toEqual([]);
+  });
+
+  it('lets the first of several writers claim a setting (replicas generating signing keys together)', async () => {
+    const claims = await Promise.all(['first', 'second', 'third'].map((value) => store.settings.claim('keys', value)));
+    expect(new Set(claims).size).toBe(1);
+    expect(await store.settings.get('keys')).toBe(claims[0]);
+    await store.settings.put('keys', 'replaced');
+    expect(await store.settings.claim('keys', 'late')).toBe('replaced');
   });
 
   it('keeps one temporary registration per practice and NHS number', async () => {

@@ -24,4 +24,12 @@ export class PostgresSettingsRepository implements SettingsRepository {
       [key, JSON.stringify(value)],
     );
   }
+
+  async claim<T>(key: string, value: T): Promise<T> {
+    await this.pool.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+      key,
+      JSON.stringify(value),
+    ]);
+    return (await this.get<T>(key)) as T;
+  }
 }
