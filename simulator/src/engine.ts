@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Journal } from './control/journal';
+import type { JournalEntry, JournalQuery } from './control/journal';
+import { SharedJournal } from './control/shared-journal';
 import type { AuditEvent } from './domain/audit';
 import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
@@ -40,6 +42,9 @@ export interface EngineOptions {
   /** Run the auto-actor, filing workflow items after this simulated delay (ISO 8601 duration). */
   workflowActorDelay?: string;
 
+  /** Journal every request in the store too, since other processes serve the same estate (--workers, postgres). */
+  sharedJournal?: boolean;
+
   /** Context launch switches (--launch-lenient, --launch-auto-approve). */
   launch?: LaunchOptions;
   /** --strict: exact checks where real providers are lenient (GP Connect JWT aud). */
@@ -65,7 +70,10 @@ export class Engine {
   population: Population;
   readonly store: Store;
   readonly clock: SimClock;
+  /** The requests this process served. */
   readonly journal: Journal;
+  /** The requests every process over the store served, when several share it. */
+  readonly sharedJournal: SharedJournal | undefined;
   readonly logger: Logger;
   /** --strict: exact checks where real providers are lenient. */
   readonly strict: boolean;
@@ -109,6 +117,9 @@ export class Engine {
     this.clock = options.clock ?? new SimClock();
     this.journal = new Journal(options.journalCapacity);
     this.logger = options.logger;
+    this.sharedJournal = options.sharedJournal
+      ? new SharedJournal(this.journal, this.store.journal, this.logger)
+      : undefined;
     this.strict = options.strict ?? false;
 
     this.environment = options.environment ?? environmentProfile('sandbox');
@@ -163,10 +174,20 @@ export class Engine {
     });
   }
 
-  /** Stops following other processes' changes (before the store closes). */
-  stopFollowing(): void {
+  /** Stops following other processes' changes and writes what the journal holds (before the store closes). */
+  async release(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    await this.sharedJournal?.flush();
+  }
+
+  /** Journal entries: every process's when several share the store, else this process's. */
+  async journalEntries(query: JournalQuery): Promise<JournalEntry[]> {
+    return this.sharedJournal ? this.sharedJournal.list(query) : this.journal.list(query);
+  }
+
+  async journalLastSeq(): Promise<number> {
+    return this.sharedJournal ? this.sharedJournal.lastSeq() : this.journal.lastSeq;
   }
 
   async saveClock(): Promise<void> {

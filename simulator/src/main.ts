@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { environmentProfile } from './environment/environment-profile';
 import { createServer } from 'node:http';
@@ -58,6 +59,7 @@ export async function startGpsim(
     logger,
     version: gpsimVersion(),
     journalCapacity: options.journalCap,
+    sharedJournal: store.kind === 'postgres' || cluster.isWorker,
     patientCacheSize: options.patientCache,
     recordCacheSize: options.recordCache,
     ...(options.workflowActor === 'auto' ? { workflowActorDelay: options.workflowActorDelay } : {}),
@@ -112,7 +114,7 @@ export async function startGpsim(
       await tcp?.close();
       app.releaseFaults();
       await Promise.all(servers.map((server) => closeServer(server)));
-      engine.stopFollowing();
+      await engine.release();
       await store.close();
     },
   };

@@ -158,6 +158,24 @@ describe('two replicas over one PostgreSQL store', () => {
     expect(await clockOf(b)).toMatchObject({ now: set, frozen: true });
   });
 
+  it('journals the requests of both replicas in one journal and one client report', async () => {
+    const traced = async (on: Replica, clientId: string) =>
+      (await fetch(`${on.gpsim.url}/__sim/fixtures`, { headers: { 'X-Client-Id': clientId } })).status;
+    expect(await traced(a, 'replica-test-a')).toBe(200);
+    expect(await traced(b, 'replica-test-b')).toBe(200);
+    const journal = async () =>
+      (await (await fetch(`${a.gpsim.url}/__sim/journal?limit=1000`)).json()) as control.JournalPage;
+    // Each replica writes its entries in batches every 50 ms.
+    await within(1_000, async () => {
+      const clients = new Set((await journal()).entries.map((entry) => entry.clientId));
+      return clients.has('replica-test-a') && clients.has('replica-test-b');
+    });
+    const page = await journal();
+    const seqs = page.entries.map((entry) => entry.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(page.lastSeq).toBeGreaterThanOrEqual(Math.max(...seqs));
+  });
+
   it('a reset through one replica resets both: bookings, fault rules and clock', async () => {
     const [slot] = await freeSlots(a);
     expect((await book(a, slot as Resource)).status).toBe(201);

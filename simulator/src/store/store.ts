@@ -1,3 +1,4 @@
+import type { JournalEntry, JournalQuery } from '../control/journal';
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../domain/audit';
 import type { RecordEntry } from '../domain/clinical-record';
 import type { MeshMessage } from '../domain/mesh/mesh-message';
@@ -32,6 +33,8 @@ export interface Store {
 
   readonly registrations: RegistrationRepository;
   readonly bookings: BookingRepository;
+  /** The request journal of every process over this store, when several share it. */
+  readonly journal: JournalRepository;
   /** Tells the other processes over this store what changed, so what they cache follows. */
   readonly changes: ChangeFeed;
   close(): Promise<void>;
@@ -142,4 +145,14 @@ export interface BookingRepository {
   bookedSlotIds(ods: string): Promise<Set<string>>;
   /** Replaces a booking if it is still at `previousVersion`. */
   replace(booking: Booking, previousVersion: number): Promise<boolean>;
+}
+
+/** Requests every process over the store served, in one sequence; the newest `capacity` are kept. */
+export interface JournalRepository {
+  append(entries: readonly Omit<JournalEntry, 'seq'>[]): Promise<void>;
+  /** Matching entries, oldest first; `limit` keeps the newest matches. */
+  list(query: JournalQuery): Promise<JournalEntry[]>;
+  lastSeq(): Promise<number>;
+  /** Drops all but the newest `keep` entries. */
+  trim(keep: number): Promise<void>;
 }

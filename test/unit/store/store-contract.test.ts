@@ -301,6 +301,37 @@ describe.each([sqlite, postgres])('$name', (backend) => {
     expect(await store.faults.clear()).toBe(1);
   });
 
+  it('journals requests in one sequence, filters them and keeps only the newest', async () => {
+    const entry = (status: number, surface: 'pds' | 'mesh', time: string) => ({
+      time,
+      node: 's11',
+      surface,
+      method: 'GET',
+      path: '/x',
+      query: '',
+      status,
+      latencyMs: 1,
+      clientId: undefined,
+      traceId: 't',
+      ods: undefined,
+      interaction: undefined,
+    });
+    await store.journal.append([entry(200, 'pds', '2026-01-01T00:00:00Z'), entry(404, 'mesh', '2026-01-02T00:00:00Z')]);
+    await store.journal.append([entry(503, 'pds', '2026-01-03T00:00:00Z')]);
+    expect(await store.journal.lastSeq()).toBe(3);
+    expect((await store.journal.list({})).map((found) => [found.seq, found.status])).toEqual([
+      [1, 200],
+      [2, 404],
+      [3, 503],
+    ]);
+    expect((await store.journal.list({ surface: 'pds', limit: 1 })).map((found) => found.seq)).toEqual([3]);
+    expect((await store.journal.list({ statusClass: 4 })).map((found) => found.seq)).toEqual([2]);
+    expect((await store.journal.list({ status: 200 })).map((found) => found.seq)).toEqual([1]);
+    expect((await store.journal.list({ sinceSeq: 1, sinceTime: Date.parse('2026-01-03T00:00:00Z') })).length).toBe(1);
+    await store.journal.trim(2);
+    expect((await store.journal.list({})).map((found) => found.seq)).toEqual([2, 3]);
+  });
+
   it('keeps webhook subscriptions in order and counts them', async () => {
     const subscription = { id: 's1' } as unknown as Parameters<Store['subscriptions']['add']>[0];
     await store.subscriptions.add(subscription);

@@ -4,6 +4,7 @@ import type { Store } from '../store';
 import { PostgresAuditRepository, auditMigrations } from './audit-repository';
 import { PostgresBookingRepository, bookingMigrations } from './booking-repository';
 import { PostgresFaultRepository, faultMigrations } from './fault-repository';
+import { PostgresJournalRepository, journalMigrations } from './journal-repository';
 import { PostgresMeshRepository, meshMigrations } from './mesh-repository';
 import type { PostgresMigration } from './migrations';
 import { applyPostgresMigrations } from './migrations';
@@ -25,6 +26,7 @@ const migrations: readonly PostgresMigration[] = [
   ...faultMigrations,
   ...registrationMigrations,
   ...bookingMigrations,
+  ...journalMigrations,
 ];
 
 /** Connections each replica may hold; PostgreSQL's default server limit is 100. */
@@ -59,6 +61,7 @@ export class PostgresStore implements Store {
   readonly faults: PostgresFaultRepository;
   readonly registrations: PostgresRegistrationRepository;
   readonly bookings: PostgresBookingRepository;
+  readonly journal: PostgresJournalRepository;
   readonly changes: NotifyChangeFeed;
   private readonly pool: Pool;
 
@@ -77,6 +80,7 @@ export class PostgresStore implements Store {
     this.faults = new PostgresFaultRepository(this.pool);
     this.registrations = new PostgresRegistrationRepository(this.pool);
     this.bookings = new PostgresBookingRepository(this.pool);
+    this.journal = new PostgresJournalRepository(this.pool);
     this.changes = new NotifyChangeFeed(this.pool, connection);
   }
 

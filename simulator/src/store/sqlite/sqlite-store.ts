@@ -6,6 +6,7 @@ import { LocalChangeFeed } from '../change-feed';
 import type { Store } from '../store';
 import { SqliteAuditRepository, auditMigrations } from './audit-repository';
 import { SqliteFaultRepository, faultMigrations } from './fault-repository';
+import { SqliteJournalRepository, journalMigrations } from './journal-repository';
 import type { Migration } from './migrations';
 import { applyMigrations } from './migrations';
 import { SqliteMeshRepository, meshMigrations } from './mesh-repository';
@@ -29,6 +30,7 @@ const migrations: readonly Migration[] = [
 
   ...registrationMigrations,
   ...bookingMigrations,
+  ...journalMigrations,
 ];
 
 /**
@@ -49,6 +51,7 @@ export class SqliteStore implements Store {
 
   readonly registrations: SqliteRegistrationRepository;
   readonly bookings: SqliteBookingRepository;
+  readonly journal: SqliteJournalRepository;
   private readonly db: Database.Database;
 
   /** `changes` reaches the other `--workers` processes sharing the file; alone, nobody needs telling. */
@@ -77,6 +80,7 @@ export class SqliteStore implements Store {
 
     this.registrations = new SqliteRegistrationRepository(this.db);
     this.bookings = new SqliteBookingRepository(this.db);
+    this.journal = new SqliteJournalRepository(this.db);
   }
 
   async close(): Promise<void> {
