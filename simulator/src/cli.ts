@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { Command, Option } from 'commander';
+import { reportWorkerReady, runCluster, workerOptions } from './cluster';
 import type { GpsimOptions } from './config/options';
 import { OptionError, optionSpecs, resolveOptions } from './config/options';
 import { buildManifest } from './control/manifest';
@@ -71,7 +73,12 @@ export function buildProgram(): Command {
 
   withEstateOptions(program.command('start').description('start gpsim (nodes s11 and s12) over the estate')).action(
     async (flags: FlagValues) => {
-      const running = await startGpsim(optionsFrom(flags));
+      const options = cluster.isWorker ? workerOptions() : optionsFrom(flags);
+      if (cluster.isPrimary && options.workers > 1) {
+        await runCluster(options, createLogger(options.logLevel));
+        return;
+      }
+      const running = await startGpsim(options);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) process.exit(1);
@@ -83,7 +90,13 @@ export function buildProgram(): Command {
         );
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
+      if (cluster.isWorker) {
+        // Ctrl-C reaches the whole process group; the primary turns it into one SIGTERM per worker.
+        process.on('SIGINT', () => undefined);
+        reportWorkerReady(running.engine.nodes);
+      } else {
+        process.on('SIGINT', () => stop('SIGINT'));
+      }
     },
   );
 

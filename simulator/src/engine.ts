@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Journal } from './control/journal';
+import type { JournalEntry, JournalQuery } from './control/journal';
+import { SharedJournal } from './control/shared-journal';
 import type { AuditEvent } from './domain/audit';
 import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
@@ -24,6 +26,8 @@ import type { EnvironmentProfile } from './environment/environment-profile';
 import { environmentProfile } from './environment/environment-profile';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
+import type { StoreChange } from './store/change-feed';
+import { PublishingFaultRepository } from './store/publishing-fault-repository';
 import type { Store } from './store/store';
 
 export interface EngineOptions {
@@ -37,6 +41,9 @@ export interface EngineOptions {
   clock?: SimClock;
   /** Run the auto-actor, filing workflow items after this simulated delay (ISO 8601 duration). */
   workflowActorDelay?: string;
+
+  /** Journal every request in the store too, since other processes serve the same estate (--workers, postgres). */
+  sharedJournal?: boolean;
 
   /** Context launch switches (--launch-lenient, --launch-auto-approve). */
   launch?: LaunchOptions;
@@ -63,7 +70,10 @@ export class Engine {
   population: Population;
   readonly store: Store;
   readonly clock: SimClock;
+  /** The requests this process served. */
   readonly journal: Journal;
+  /** The requests every process over the store served, when several share it. */
+  readonly sharedJournal: SharedJournal | undefined;
   readonly logger: Logger;
   /** --strict: exact checks where real providers are lenient. */
   readonly strict: boolean;
@@ -96,6 +106,9 @@ export class Engine {
   /** The SystmOne Client Integration TCP port once it listens. */
   systmOneTcpPort: number | undefined;
   private readonly populationOptions: { patientCacheSize: number; recordCacheSize: number };
+  private unsubscribe: (() => void) | undefined;
+  /** Changes from other processes apply one at a time, in the order they arrived. */
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(options: EngineOptions) {
     this.populationOptions = { patientCacheSize: options.patientCacheSize, recordCacheSize: options.recordCacheSize };
@@ -104,6 +117,9 @@ export class Engine {
     this.clock = options.clock ?? new SimClock();
     this.journal = new Journal(options.journalCapacity);
     this.logger = options.logger;
+    this.sharedJournal = options.sharedJournal
+      ? new SharedJournal(this.journal, this.store.journal, this.logger)
+      : undefined;
     this.strict = options.strict ?? false;
 
     this.environment = options.environment ?? environmentProfile('sandbox');
@@ -121,7 +137,7 @@ export class Engine {
         : new WorkflowActor(this.tasks, this.clock, options.workflowActorDelay);
 
     this.faults = new FaultEngine(
-      this.store.faults,
+      new PublishingFaultRepository(this.store.faults, this.store.changes),
       this.clock,
       this.spine,
       () => this.nodes.map((node) => node.name),
@@ -139,24 +155,80 @@ export class Engine {
     });
   }
 
-  /** Restores shared state (the clock) from the store, e.g. after a restart. */
+  /**
+   * Restores shared state (the clock, fault rules, signing keys) from the store, e.g. after a
+   * restart, and from then on follows the changes other processes over the same store announce.
+   */
   async load(): Promise<void> {
-    const clock = await this.store.settings.get<ClockState>(CLOCK_SETTING);
-    if (clock) this.clock.setState(clock);
+    await this.loadClock();
     await this.faults.load();
     await this.faults.tick(this.clock.now());
 
     await this.auth.load();
+    this.unsubscribe ??= this.store.changes.subscribe((change) => {
+      this.applying = this.applying.then(() =>
+        this.applyChange(change).catch((error: unknown) =>
+          this.logger.error({ err: error, change }, 'could not apply a change made by another gpsim process'),
+        ),
+      );
+    });
+  }
+
+  /** Stops following other processes' changes and writes what the journal holds (before the store closes). */
+  async release(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.sharedJournal?.flush();
+  }
+
+  /** Journal entries: every process's when several share the store, else this process's. */
+  async journalEntries(query: JournalQuery): Promise<JournalEntry[]> {
+    return this.sharedJournal ? this.sharedJournal.list(query) : this.journal.list(query);
+  }
+
+  async journalLastSeq(): Promise<number> {
+    return this.sharedJournal ? this.sharedJournal.lastSeq() : this.journal.lastSeq;
   }
 
   async saveClock(): Promise<void> {
     await this.store.settings.put(CLOCK_SETTING, this.clock.getState());
+    await this.store.changes.publish({ kind: 'clock' });
   }
 
   /** Back to the seed state: changes dropped, clock back to wall time; optionally a new seed. */
   async reset(seed?: string): Promise<void> {
     await this.store.reset();
     await this.auth.reset();
+    await this.forgetChanges(seed);
+    await this.store.changes.publish(seed === undefined ? { kind: 'reset' } : { kind: 'reset', seed });
+  }
+
+  /** Another process over the store changed shared state: bring what this one caches in line. */
+  private async applyChange(change: StoreChange): Promise<void> {
+    switch (change.kind) {
+      case 'faults':
+        await this.faults.load();
+        return;
+      case 'clock':
+        await this.loadClock();
+        await this.faults.tick(this.clock.now());
+        return;
+      case 'reset':
+        // The store is already empty; only this process's memory and its copy of the keys follow.
+        this.auth.forgetFlows();
+        await this.auth.load();
+        await this.forgetChanges(change.seed);
+        return;
+    }
+  }
+
+  private async loadClock(): Promise<void> {
+    const clock = await this.store.settings.get<ClockState>(CLOCK_SETTING);
+    if (clock) this.clock.setState(clock);
+  }
+
+  /** Drops what this process holds in memory about changes, after the store dropped its own. */
+  private async forgetChanges(seed: string | undefined): Promise<void> {
     this.mailbox.clear();
     this.devices.clear();
     this.clock.reset();

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { environmentProfile } from './environment/environment-profile';
 import { createServer } from 'node:http';
@@ -46,7 +47,7 @@ export async function startGpsim(
   logger: Logger = createLogger(options.logLevel),
 ): Promise<RunningGpsim> {
   const dataDir = resolve(options.dataDir);
-  const store = openStore(options.store, dataDir);
+  const store = await openStore(options.store, dataDir);
   const engine = new Engine({
     estate: {
       seed: options.seed,
@@ -58,6 +59,7 @@ export async function startGpsim(
     logger,
     version: gpsimVersion(),
     journalCapacity: options.journalCap,
+    sharedJournal: store.kind === 'postgres' || cluster.isWorker,
     patientCacheSize: options.patientCache,
     recordCacheSize: options.recordCache,
     ...(options.workflowActor === 'auto' ? { workflowActorDelay: options.workflowActorDelay } : {}),
@@ -112,6 +114,7 @@ export async function startGpsim(
       await tcp?.close();
       app.releaseFaults();
       await Promise.all(servers.map((server) => closeServer(server)));
+      await engine.release();
       await store.close();
     },
   };

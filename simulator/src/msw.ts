@@ -9,7 +9,7 @@ import { defaultOptions } from './config/options';
 import { SimError } from './domain/errors';
 import { Engine } from './engine';
 import { createLogger, gpsimVersion } from './main';
-import { openStore } from './store/open-store';
+import { openEmbeddedStore } from './store/open-store';
 import { traceIdFrom } from './transport/node-http-adapter';
 import type { SimRequest, SimResponse } from './transport/types';
 
@@ -43,7 +43,7 @@ export function createInProcessGpsim(options: InProcessOptions = {}): InProcessG
       patientsPerPractice: resolved.patientsPerPractice,
       populationDate: resolved.populationDate,
     },
-    store: openStore(resolved.store, resolved.dataDir),
+    store: openEmbeddedStore(resolved.store, resolved.dataDir),
     logger: createLogger(resolved.logLevel),
     version: gpsimVersion(),
     journalCapacity: resolved.journalCap,

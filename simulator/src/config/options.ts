@@ -16,6 +16,8 @@ export interface GpsimOptions {
   tcpPort: number | null;
   dataDir: string;
   store: string;
+  /** HTTP worker processes over the one store (node:cluster); 1 runs everything in this process. */
+  workers: number;
   seed: string;
   practices: number;
   patientsPerPractice: number;
@@ -146,9 +148,17 @@ export const optionSpecs = [
     key: 'store',
     flag: '--store <store>',
     env: 'GPSIM_STORE',
-    description: 'sqlite (default), memory, or a postgres:// URL',
+    description: 'sqlite (default), memory, or a postgres:// URL shared by several replicas',
     defaultValue: 'sqlite',
     parse: nonEmpty('store'),
+  }),
+  option({
+    key: 'workers',
+    flag: '--workers <n>',
+    env: 'GPSIM_WORKERS',
+    description: 'worker processes sharing the ports and the store (sqlite or postgres); 1 runs in this process',
+    defaultValue: 1,
+    parse: integer('workers', 1, 64),
   }),
   option({
     key: 'seed',

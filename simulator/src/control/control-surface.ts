@@ -140,7 +140,7 @@ async function changeClock(engine: Engine, request: SimRequest): Promise<SimResp
   return jsonResponse(200, clockState(engine));
 }
 
-function journal(engine: Engine, request: SimRequest): SimResponse {
+async function journal(engine: Engine, request: SimRequest): Promise<SimResponse> {
   const query: JournalQuery = {};
   const limit = request.query.get('limit');
   if (limit !== null) query.limit = positiveInteger(limit, 'limit', engine.journal.capacity);
@@ -172,8 +172,8 @@ function journal(engine: Engine, request: SimRequest): SimResponse {
       });
   }
   const page: control.JournalPage = {
-    entries: engine.journal.list(query),
-    lastSeq: engine.journal.lastSeq,
+    entries: await engine.journalEntries(query),
+    lastSeq: await engine.journalLastSeq(),
     capacity: engine.journal.capacity,
   };
   return jsonResponse(200, page);

@@ -89,8 +89,13 @@ function matches(entry: JournalEntry, query: JournalQuery): boolean {
   return true;
 }
 
+/** Where the middleware writes: this process's journal, or one shared with other processes. */
+export interface JournalSink {
+  record(entry: Omit<JournalEntry, 'seq'>): unknown;
+}
+
 /** Records every request that passes through the dispatcher. */
-export function journalMiddleware(journal: Journal, clock: SimClock): Middleware {
+export function journalMiddleware(journal: JournalSink, clock: SimClock): Middleware {
   return async (request, next) => {
     const started = process.hrtime.bigint();
     const time = clock.nowDate().toISOString();

@@ -9,12 +9,12 @@ export function reportRoutes(engine: Engine): Route[] {
   return [{ method: 'GET', path: '/__sim/report', handler: (request) => report(engine, request) }];
 }
 
-function report(engine: Engine, request: SimRequest): SimResponse {
+async function report(engine: Engine, request: SimRequest): Promise<SimResponse> {
   const format = request.query.get('format') ?? 'json';
   if (format !== 'json' && format !== 'junit' && format !== 'html') {
     throw new SimError('invalid-parameter', 'format must be json, junit or html.', { field: 'format' });
   }
-  const entries = engine.journal.list({ limit: engine.journal.capacity });
+  const entries = await engine.journalEntries({ limit: engine.journal.capacity });
   const clients = buildClientReports(entries);
   if (format === 'junit') {
     return {

@@ -1,3 +1,4 @@
+import type { JournalEntry, JournalQuery } from '../control/journal';
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../domain/audit';
 import type { RecordEntry } from '../domain/clinical-record';
 import type { MeshMessage } from '../domain/mesh/mesh-message';
@@ -8,6 +9,7 @@ import type { Task, TaskStatus } from '../domain/tasks';
 import type { StoredSubscription } from '../domain/webhooks';
 
 import type { FaultRule, StoredFaultRule } from '../faults/fault-rule';
+import type { ChangeFeed } from './change-feed';
 
 /**
  * Persistence of what changes, one repository per feature: settings, written record entries, the
@@ -31,6 +33,10 @@ export interface Store {
 
   readonly registrations: RegistrationRepository;
   readonly bookings: BookingRepository;
+  /** The request journal of every process over this store, when several share it. */
+  readonly journal: JournalRepository;
+  /** Tells the other processes over this store what changed, so what they cache follows. */
+  readonly changes: ChangeFeed;
   close(): Promise<void>;
   /** Drops every change, back to the seed state. The audit trail is kept: it is append-only. */
   reset(): Promise<void>;
@@ -39,6 +45,8 @@ export interface Store {
 export interface SettingsRepository {
   get<T>(key: string): Promise<T | undefined>;
   put(key: string, value: unknown): Promise<void>;
+  /** Stores `value` unless the key already has one; returns what is stored (the first writer wins). */
+  claim<T>(key: string, value: T): Promise<T>;
 }
 
 export interface RecordRepository {
@@ -137,4 +145,14 @@ export interface BookingRepository {
   bookedSlotIds(ods: string): Promise<Set<string>>;
   /** Replaces a booking if it is still at `previousVersion`. */
   replace(booking: Booking, previousVersion: number): Promise<boolean>;
+}
+
+/** Requests every process over the store served, in one sequence; the newest `capacity` are kept. */
+export interface JournalRepository {
+  append(entries: readonly Omit<JournalEntry, 'seq'>[]): Promise<void>;
+  /** Matching entries, oldest first; `limit` keeps the newest matches. */
+  list(query: JournalQuery): Promise<JournalEntry[]>;
+  lastSeq(): Promise<number>;
+  /** Drops all but the newest `keep` entries. */
+  trim(keep: number): Promise<void>;
 }

@@ -9,6 +9,10 @@ function memorySettings(): SettingsRepository {
       values.set(key, value);
       return Promise.resolve();
     },
+    claim: <T>(key: string, value: T) => {
+      if (!values.has(key)) values.set(key, value);
+      return Promise.resolve(values.get(key) as T);
+    },
   };
 }
 

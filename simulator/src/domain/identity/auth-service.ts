@@ -195,6 +195,12 @@ export class AuthService {
 
   /** Back to the seed state; the signing keys stay, so clients' cached JWKS stay valid. */
   async reset(): Promise<void> {
+    this.forgetFlows();
+    await saveSigningKeys(this.deps.settings, this.keys);
+  }
+
+  /** Drops the clients, launches and tokens this process holds (another process reset the shared store). */
+  forgetFlows(): void {
     this.registered.clear();
     this.launches.clear();
     this.codes.clear();
@@ -203,7 +209,6 @@ export class AuthService {
     this.spentTokens.clear();
     this.tokenFamilies.clear();
     this.revokedFamilies.clear();
-    await saveSigningKeys(this.deps.settings, this.keys);
   }
 
   get issuer(): string {

@@ -54,9 +54,8 @@ export function publicPem(key: SigningKey): string {
 export async function loadSigningKeys(settings: SettingsRepository): Promise<SigningKeys> {
   const stored = await settings.get<SigningKeys>(SETTING);
   if (stored) return stored;
-  const keys = generateSigningKeys();
-  await settings.put(SETTING, keys);
-  return keys;
+  // Replicas starting together over one store each generate keys; the first stored wins for all.
+  return settings.claim(SETTING, generateSigningKeys());
 }
 
 export async function saveSigningKeys(settings: SettingsRepository, keys: SigningKeys): Promise<void> {

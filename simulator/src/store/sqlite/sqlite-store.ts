@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { ChangeFeed } from '../change-feed';
+import { LocalChangeFeed } from '../change-feed';
 import type { Store } from '../store';
 import { SqliteAuditRepository, auditMigrations } from './audit-repository';
 import { SqliteFaultRepository, faultMigrations } from './fault-repository';
+import { SqliteJournalRepository, journalMigrations } from './journal-repository';
 import type { Migration } from './migrations';
 import { applyMigrations } from './migrations';
 import { SqliteMeshRepository, meshMigrations } from './mesh-repository';
@@ -27,6 +30,7 @@ const migrations: readonly Migration[] = [
 
   ...registrationMigrations,
   ...bookingMigrations,
+  ...journalMigrations,
 ];
 
 /**
@@ -47,9 +51,14 @@ export class SqliteStore implements Store {
 
   readonly registrations: SqliteRegistrationRepository;
   readonly bookings: SqliteBookingRepository;
+  readonly journal: SqliteJournalRepository;
   private readonly db: Database.Database;
 
-  constructor(file: string) {
+  /** `changes` reaches the other `--workers` processes sharing the file; alone, nobody needs telling. */
+  constructor(
+    file: string,
+    readonly changes: ChangeFeed = new LocalChangeFeed(),
+  ) {
     this.kind = file === ':memory:' ? 'memory' : 'sqlite';
     this.location = file;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -71,9 +80,11 @@ export class SqliteStore implements Store {
 
     this.registrations = new SqliteRegistrationRepository(this.db);
     this.bookings = new SqliteBookingRepository(this.db);
+    this.journal = new SqliteJournalRepository(this.db);
   }
 
   async close(): Promise<void> {
+    await this.changes.close();
     this.db.close();
   }
 
