@@ -6,10 +6,10 @@ import { assertRecordShareable } from '../../../domain/gp-connect-access';
 import { isShareableEntry } from '../../../domain/patient-access';
 import type { SimResponse } from '../../../transport/types';
 import { auditGpcAccess } from '../audit-access';
-import { toGpcOrganization, toGpcPractitioner, toGpcPractitionerRole } from '../directory-mappers';
+import { toGpcLocation, toGpcOrganization, toGpcPractitioner, toGpcPractitionerRole } from '../directory-mappers';
 import type { GpcContext } from '../gpc-request';
 import { OPERATION_OUTCOME_PROFILE, SPINE_ERROR_SYSTEM, SerialisedJson, gpcResponse } from '../operation-outcome';
-import { toGpcPatient } from '../patient-mapper';
+import { preferredBranch, toGpcPatient } from '../patient-mapper';
 import type { Resource } from '../stu3';
 import { profile } from '../stu3';
 import { toGpcAllergy } from './allergy-mapper';
@@ -97,6 +97,9 @@ export async function answerStructuredRecord(
   const head: Resource[] = [toGpcPatient(population, patient, practice, {}), toGpcOrganization(population, practice)];
   const usualGp = practice.staff[patient.usualGpIndex];
   if (usualGp) head.push(toGpcPractitioner(usualGp), toGpcPractitionerRole(population, practice, usualGp));
+  // The Patient names its preferred branch surgery; a collection Bundle carries what it references.
+  const branch = preferredBranch(practice);
+  if (branch) head.push(toGpcLocation(population, practice, branch));
   const areasPart = mappedAreas(
     new BundleBuilder(population, patient, practice),
     head,
