@@ -1355,6 +1355,105 @@ describe('GP Connect provider', () => {
     });
   });
 
+  describe('secondary Lists (GPC accessrecord_structured_development_lists_for_message_structure.md)', () => {
+    const SECONDARY = 'https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1';
+    const SPEC_SECONDARY_CODES = [
+      'consultations-allergies-contained-in-consultations',
+      'consultations-allergies-that-have-been-ended-contained-in-consultations',
+      'consultations-diary-entries-contained-in-consultations',
+      'consultations-documents-contained-in-consultations',
+      'consultations-immunisations-contained-in-consultations',
+      'consultations-investigations-contained-in-consultations',
+      'consultations-medications-contained-in-consultations',
+      'consultations-outbound-referrals-in-consultations',
+      'consultations-problems-contained-in-consultations',
+      'consultations-uncategorised-data-contained-in-consultations',
+      'problems-allergies-related-to-problems',
+      'problems-allergies-that-have-been-ended-related-to-problems',
+      'problems-consultations-related-to-problems',
+      'problems-diary-entries-related-to-problems',
+      'problems-documents-related-to-problems',
+      'problems-immunisations-related-to-problems',
+      'problems-investigations-related-to-problems',
+      'problems-medications-related-to-problems',
+      'problems-outbound-referrals-related-to-problems',
+      'problems-linked-problems-not-relating-to-the-primary-query',
+      'problems-uncategorised-data-related-to-problems',
+    ];
+    const secondaryLists = (reply: GpcReply) =>
+      entries(reply).filter(
+        (resource) =>
+          resource.resourceType === 'List' &&
+          (resource['code'] as { coding: { system: string }[] }).coding[0]?.system === SECONDARY,
+      );
+    const codeOf = (list: Resource) => (list['code'] as { coding: { code: string; display: string }[] }).coding[0];
+
+    it('a problems query adds "Problems - … related to problems" Lists holding the linked items, which the Bundle carries', async () => {
+      const reply = await structured(parameters(archetype('large-record').nhsNumber, { name: 'includeProblems' }));
+      expect(reply.status).toBe(200);
+      const lists = secondaryLists(reply);
+      expect(lists.length).toBeGreaterThan(0);
+      const present = new Set(entries(reply).map((resource) => `${resource.resourceType}/${resource.id ?? ''}`));
+      for (const list of lists) {
+        expect(codeOf(list)?.code).toMatch(/^problems-.*-related-to-problems$/);
+        for (const entry of (list['entry'] as { item: { reference: string } }[] | undefined) ?? [])
+          expect(present.has(entry.item.reference)).toBe(true);
+      }
+      // Every item a problem links to is in a secondary List (relatedClinicalContent → list entries).
+      const listed = new Set(
+        lists.flatMap((list) =>
+          ((list['entry'] as { item: { reference: string } }[] | undefined) ?? []).map((entry) => entry.item.reference),
+        ),
+      );
+      const related = entries(reply)
+        .filter((resource) => resource.resourceType === 'Condition')
+        .flatMap((condition) =>
+          ((condition['extension'] as { url: string; valueReference?: { reference: string } }[]) ?? [])
+            .filter((extension) => extension.url.endsWith('Extension-CareConnect-RelatedClinicalContent-1'))
+            .map((extension) => extension.valueReference?.reference ?? ''),
+        )
+        .filter((reference) => !reference.startsWith('Condition/'));
+      expect(related.length).toBeGreaterThan(0);
+      for (const reference of related) expect(listed.has(reference)).toBe(true);
+    });
+
+    it('a consultations query adds "Consultations - … contained in consultations" Lists', async () => {
+      const reply = await structured(
+        parameters(archetype('large-record').nhsNumber, {
+          name: 'includeConsultations',
+          part: [{ name: 'includeNumberOfMostRecent', valuePositiveInt: 3 }],
+        }),
+      );
+      expect(reply.status).toBe(200);
+      const codes = secondaryLists(reply).map((list) => codeOf(list)?.code);
+      expect(codes.length).toBeGreaterThan(0);
+      for (const code of codes) expect(code).toMatch(/^consultations-/);
+    });
+
+    it("uses only the spec's 21 codes, titled with their display, and never an empty List without a warning", async () => {
+      const reply = await structured(
+        parameters(
+          archetype('large-record').nhsNumber,
+          { name: 'includeProblems' },
+          { name: 'includeConsultations', part: [{ name: 'includeNumberOfMostRecent', valuePositiveInt: 5 }] },
+        ),
+      );
+      for (const list of secondaryLists(reply)) {
+        const coding = codeOf(list);
+        expect(SPEC_SECONDARY_CODES).toContain(coding?.code);
+        expect(list['title']).toBe(coding?.display);
+        const empty = ((list['entry'] as unknown[] | undefined) ?? []).length === 0;
+        if (empty) expect(JSON.stringify(list['extension'])).toMatch(/ListWarningCode/);
+      }
+    });
+
+    it('are absent when neither problems nor consultations are asked for', async () => {
+      const reply = await structured(parameters(archetype('large-record').nhsNumber, ...allAreas));
+      expect(reply.status).toBe(200);
+      expect(secondaryLists(reply)).toEqual([]);
+    });
+  });
+
   describe('register patient (GPC foundations_use_case_register_a_patient.md)', () => {
     type Archetype = control.Manifest['archetypes'][number];
     const registration = (
@@ -1670,6 +1769,64 @@ describe('GP Connect provider', () => {
     let free: Resource[] = [];
     beforeAll(async () => {
       free = entries(await slotSearch(slotQuery())).filter((resource) => resource.resourceType === 'Slot');
+    });
+
+    describe('booking window and embargo (GPC appointments_provider_sys_slot_availability.md "Booking window/embargo")', () => {
+      const HOUR = 3_600_000;
+      const startsIn = (slot: Resource) => Date.parse(String(slot['start'])) - gpsim.engine.clock.now();
+      const withWindow = async (window: Record<string, unknown>, check: () => Promise<void>) => {
+        await patch(practice.ods, { gpconnect: { bookingWindow: window } });
+        try {
+          await check();
+        } finally {
+          await patch(practice.ods, {
+            gpconnect: { bookingWindow: { opensDaysBefore: null, closesMinutesBefore: 0 } },
+          });
+        }
+      };
+      const offered = async () =>
+        entries(await slotSearch(slotQuery())).filter((resource) => resource.resourceType === 'Slot');
+
+      it('offers no slot before its release (opensDaysBefore) and refuses to book an embargoed one', async () => {
+        const later = free.find((slot) => startsIn(slot) > 3 * 24 * HOUR);
+        expect(later).toBeDefined();
+        await withWindow({ opensDaysBefore: 3 }, async () => {
+          const slots = await offered();
+          expect(slots.length).toBeGreaterThan(0);
+          for (const slot of slots) expect(startsIn(slot)).toBeLessThanOrEqual(3 * 24 * HOUR);
+          const reply = await book(appointment(later as Resource));
+          expect(reply.status).toBe(422);
+          expect(spineCode(reply)).toBe('INVALID_RESOURCE');
+        });
+      });
+
+      it('stops offering and booking a slot closesMinutesBefore its start ("how near to the actual slot time")', async () => {
+        const soon = free.find((slot) => startsIn(slot) < 2 * 24 * HOUR);
+        expect(soon).toBeDefined();
+        await withWindow({ closesMinutesBefore: 2 * 24 * 60 }, async () => {
+          const slots = await offered();
+          for (const slot of slots) expect(startsIn(slot)).toBeGreaterThanOrEqual(2 * 24 * HOUR);
+          const reply = await book(appointment(soon as Resource));
+          expect(reply.status).toBe(422);
+          expect(spineCode(reply)).toBe('INVALID_RESOURCE');
+        });
+      });
+
+      it('is per practice: the window is read back from GET /__sim/practices and bad values are refused', async () => {
+        await withWindow({ opensDaysBefore: 5, closesMinutesBefore: 30 }, async () => {
+          const listed = (await (await fetch(`${gpsim.url}/__sim/practices`)).json()) as {
+            practices: { ods: string; settings: control.PracticeSettings }[];
+          };
+          const mine = listed.practices.find((entry) => entry.ods === practice.ods);
+          expect(mine?.settings.gpconnect.bookingWindow).toEqual({ opensDaysBefore: 5, closesMinutesBefore: 30 });
+        });
+        const refused = await fetch(`${gpsim.url}/__sim/practices/${practice.ods}`, {
+          method: 'PATCH',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ gpconnect: { bookingWindow: { opensDaysBefore: 0 } } }),
+        });
+        expect(refused.status).toBe(400);
+      });
     });
 
     const missingCases: [string, string][] = [

@@ -36,7 +36,16 @@ const clinicalItem = ['id', 'meta.profile', 'identifier.system', 'identifier.val
 const rules: Readonly<Record<string, ProfileRules>> = {
   // accessrecord_structured_development_allergyintolerance.md
   AllergyIntolerance: {
-    required: [...clinicalItem, 'clinicalStatus', 'verificationStatus', 'category', 'code', 'patient', 'assertedDate'],
+    required: [
+      ...clinicalItem,
+      'clinicalStatus',
+      'verificationStatus',
+      'category',
+      'code',
+      'patient',
+      'assertedDate',
+      'recorder',
+    ],
     fixed: {
       clinicalStatus: ['active', 'resolved'],
       verificationStatus: ['unconfirmed'],
@@ -58,6 +67,7 @@ const rules: Readonly<Record<string, ProfileRules>> = {
       'dosage.text',
     ],
     single: ['basedOn', 'dosage'],
+    extensions: ['PrescribingAgency'],
     fixed: { status: ['active', 'completed', 'stopped'], taken: ['unk'] },
     targets: { basedOn: ['MedicationRequest'], medicationReference: ['Medication'], subject: PATIENT },
   },
@@ -70,6 +80,7 @@ const rules: Readonly<Record<string, ProfileRules>> = {
       'medicationReference',
       'subject',
       'authoredOn',
+      'recorder',
       'dosageInstruction.text',
       'dispenseRequest.validityPeriod.start',
     ],
@@ -87,7 +98,7 @@ const rules: Readonly<Record<string, ProfileRules>> = {
   Medication: { required: ['id', 'meta.profile', 'code'] },
   // accessrecord_structured_problems.md (ProblemHeader): significance extension, one category, problem-list-item
   Condition: {
-    required: [...clinicalItem, 'clinicalStatus', 'category', 'code', 'subject', 'assertedDate'],
+    required: [...clinicalItem, 'clinicalStatus', 'category', 'code', 'subject', 'assertedDate', 'asserter'],
     single: ['identifier', 'category'],
     extensions: ['ProblemSignificance'],
     fixed: { clinicalStatus: ['active', 'inactive'], 'category.coding.code': ['problem-list-item'] },

@@ -1,5 +1,17 @@
+import type { control } from '@gpsim/contracts';
 import { SimError } from './errors';
 import type { Slot } from './appointment-slots';
+
+export type BookingWindow = control.BookingWindow;
+
+/** No window: slots are offered from when they exist until they start. */
+export const OPEN_BOOKING_WINDOW: BookingWindow = { opensDaysBefore: null, closesMinutesBefore: 0 };
+
+/** Whether a slot is released and not yet closed under the practice's booking window/embargo. */
+export function inBookingWindow(slot: Slot, nowMs: number, window: BookingWindow): boolean {
+  if (slot.startMs - nowMs < window.closesMinutesBefore * 60_000) return false;
+  return window.opensDaysBefore === null || slot.startMs - nowMs <= window.opensDaysBefore * 86_400_000;
+}
 
 /** An appointment booked through GP Connect Appointment Management (reference/domain.md §1.8). */
 export interface Booking {
@@ -35,10 +47,14 @@ export function assertTextLimits(description: string | undefined, comment: strin
   }
 }
 
-/** A slot can be booked when it is free in the diary, still in the future, and open to the booking organisation. */
+/**
+ * A slot can be booked when it is free in the diary, still in the future, inside the practice's
+ * booking window, and open to the booking organisation.
+ */
 export function assertBookable(
   slot: Slot,
   nowMs: number,
+  window: BookingWindow,
   bookingOds: string,
   bookingOrgType: string | undefined,
 ): void {
@@ -46,6 +62,13 @@ export function assertBookable(
     throw new SimError('invalid-resource', `Slot ${slot.id} has already started; book a future slot.`, {
       field: 'slot',
     });
+  }
+  if (!inBookingWindow(slot, nowMs, window)) {
+    throw new SimError(
+      'invalid-resource',
+      `Slot ${slot.id} is outside the practice's booking window (embargoed or closed); search for free slots again.`,
+      { field: 'slot' },
+    );
   }
   if (slot.busy) throw new SimError('duplicate', `Slot ${slot.id} is no longer free; search for free slots again.`);
   const restriction = slot.restriction;

@@ -156,7 +156,13 @@ export async function bookAppointment(context: GpcContext): Promise<SimResponse>
     .flatMap((type) => (isObject(type) && Array.isArray(type['coding']) ? (type['coding'] as unknown[]) : []))
     .find((coding) => isObject(coding) && coding['system'] === ORG_TYPE_SYSTEM);
   const patient = await bookablePatient(context, patientReference);
-  assertBookable(slot, engine.clock.now(), ods['value'], isObject(orgType) ? String(orgType['code']) : undefined);
+  assertBookable(
+    slot,
+    engine.clock.now(),
+    context.settings.gpconnect.bookingWindow,
+    ods['value'],
+    isObject(orgType) ? String(orgType['code']) : undefined,
+  );
   const booking: Booking = {
     id: randomUUID(),
     ods: practice.ods,
