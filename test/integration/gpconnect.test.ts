@@ -1829,6 +1829,105 @@ describe('GP Connect provider', () => {
       });
     });
 
+    describe('booking adjacent slots together (GPC appointments_use_case_book_an_appointment.md "Booking multiple adjacent slots")', () => {
+      /** Runs of three free slots that follow one another in one Schedule. */
+      const adjacentRuns = async (): Promise<Resource[][]> => {
+        const slots = entries(await slotSearch(slotQuery()))
+          .filter((resource) => resource.resourceType === 'Slot')
+          .sort((a, b) => Date.parse(String(a['start'])) - Date.parse(String(b['start'])));
+        const bySchedule = new Map<string, Resource[]>();
+        for (const slot of slots) {
+          const schedule = (slot['schedule'] as { reference: string }).reference;
+          bySchedule.set(schedule, [...(bySchedule.get(schedule) ?? []), slot]);
+        }
+        const runs: Resource[][] = [];
+        for (const list of bySchedule.values()) {
+          for (let index = 0; index + 2 < list.length; index++) {
+            const run = list.slice(index, index + 3);
+            const follows = run.every(
+              (slot, at) => at === 0 || Date.parse(String(slot['start'])) === Date.parse(String(run[at - 1]?.['end'])),
+            );
+            // The same service type and delivery channel (Slot.extension deliveryChannel) throughout.
+            const kind = (slot: Resource | undefined) => JSON.stringify([slot?.['serviceType'], slot?.['extension']]);
+            const sameKind = run.every((slot) => kind(slot) === kind(run[0]));
+            if (follows && sameKind) {
+              runs.push(run);
+              index += 2;
+            }
+          }
+        }
+        return runs;
+      };
+      const multi = (slots: Resource[]) =>
+        appointment(slots[0] as Resource, {
+          end: slots[slots.length - 1]?.['end'],
+          slot: slots.map((slot) => ({ reference: `Slot/${slot.id ?? ''}` })),
+        });
+
+      // Runs are taken from the end of the fortnight, clear of the slots the single-slot cases book.
+      it('books two adjacent slots as one appointment spanning both, and a cancellation frees both', async () => {
+        const run = (await adjacentRuns()).at(-1);
+        expect(run).toBeDefined();
+        const pair = (run as Resource[]).slice(0, 2);
+        const booked = await book(multi(pair));
+        expect(booked.status).toBe(201);
+        expect(booked.body['slot']).toEqual(pair.map((slot) => ({ reference: `Slot/${slot.id ?? ''}` })));
+        expect(Date.parse(String(booked.body['end']))).toBe(Date.parse(String(pair[1]?.['end'])));
+        const ids = async () => entries(await slotSearch(slotQuery())).map((resource) => resource.id);
+        for (const slot of pair) expect(await ids()).not.toContain(slot.id);
+        const cancelled = await put(
+          String(booked.body['id']),
+          INTERACTION.cancelAppointment,
+          { ...booked.body, status: 'cancelled' },
+          'W/"1"',
+        );
+        expect(cancelled.status).toBe(200);
+        for (const slot of pair) expect(await ids()).toContain(slot.id);
+      });
+
+      it('refuses slots that do not follow one another in one Schedule with 422 INVALID_RESOURCE', async () => {
+        const runs = await adjacentRuns();
+        const [first, second] = [runs.at(-2), runs.at(-3)];
+        expect(second).toBeDefined();
+        const gap = [(first as Resource[])[0] as Resource, (first as Resource[])[2] as Resource];
+        const otherSchedule = [(first as Resource[])[0] as Resource, (second as Resource[])[1] as Resource];
+        for (const slots of [gap, otherSchedule]) {
+          const reply = await book(multi(slots));
+          expect(reply.status).toBe(422);
+          expect(spineCode(reply)).toBe('INVALID_RESOURCE');
+        }
+      });
+
+      it('takes all the slots or none: of two concurrent bookings sharing a slot exactly one wins, the other is 409 DUPLICATE_REJECTED and holds nothing', async () => {
+        const [a, b, c] = (await adjacentRuns()).at(-4) as Resource[];
+        const replies = await Promise.all([
+          book(multi([a as Resource, b as Resource])),
+          book(multi([b as Resource, c as Resource])),
+        ]);
+        const statuses = replies.map((reply) => reply.status).sort();
+        expect(statuses).toEqual([201, 409]);
+        const loser = replies.find((reply) => reply.status === 409) as GpcReply;
+        expect(spineCode(loser)).toBe('DUPLICATE_REJECTED');
+        // The loser's other slot stayed free: it can be booked alone.
+        const winnerSlots = (
+          replies.find((reply) => reply.status === 201)?.body['slot'] as { reference: string }[]
+        ).map((slot) => slot.reference);
+        const loserOnly = [a, c].find((slot) => !winnerSlots.includes(`Slot/${slot?.id ?? ''}`)) as Resource;
+        const alone = await book(appointment(loserOnly));
+        expect(alone.status).toBe(201);
+        // Give the slots back, so the cases counting free slots see the diary as it was.
+        for (const held of [replies.find((reply) => reply.status === 201) as GpcReply, alone]) {
+          const cancelled = await put(
+            String(held.body['id']),
+            INTERACTION.cancelAppointment,
+            { ...held.body, status: 'cancelled' },
+            'W/"1"',
+          );
+          expect(cancelled.status).toBe(200);
+        }
+      });
+    });
+
     const missingCases: [string, string][] = [
       ['status', [`start=ge${'2026-01-01'}`, 'end=le2026-01-02', '_include=Slot:schedule'].join('&')],
       ['start', ['status=free', 'end=le2026-01-02', '_include=Slot:schedule'].join('&')],

@@ -17,7 +17,10 @@ export function inBookingWindow(slot: Slot, nowMs: number, window: BookingWindow
 export interface Booking {
   id: string;
   ods: string;
+  /** The first (or only) slot. */
   slotId: string;
+  /** Further adjacent slots of the same schedule taken by the same appointment, in order. */
+  additionalSlotIds?: string[];
   patientOrdinal: number;
   status: 'booked' | 'cancelled';
   version: number;
@@ -80,6 +83,34 @@ export function assertBookable(
   }
   if (restriction && 'orgType' in restriction && restriction.orgType !== bookingOrgType) {
     throw new SimError('duplicate', `Slot ${slot.id} is reserved for another type of organisation.`);
+  }
+}
+
+/** Every slot a booking holds, first to last. */
+export function bookingSlotIds(booking: Booking): string[] {
+  return [booking.slotId, ...(booking.additionalSlotIds ?? [])];
+}
+
+/**
+ * Slots booked together must follow one another in one Schedule, with the same delivery channel
+ * and service type (GPC appointments_use_case_book_an_appointment.md, "Booking multiple adjacent slots").
+ */
+export function assertAdjacent(slots: readonly Slot[]): void {
+  for (let index = 1; index < slots.length; index++) {
+    const before = slots[index - 1] as Slot;
+    const slot = slots[index] as Slot;
+    if (
+      slot.scheduleId !== before.scheduleId ||
+      slot.startMs !== before.endMs ||
+      slot.deliveryChannel !== before.deliveryChannel ||
+      slot.serviceType !== before.serviceType
+    ) {
+      throw new SimError(
+        'invalid-resource',
+        `Slots ${before.id} and ${slot.id} cannot be booked together: adjacent slots must follow one another in the same Schedule with the same delivery channel and service type.`,
+        { field: 'slot' },
+      );
+    }
   }
 }
 
