@@ -4,12 +4,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Spawns `gpsim start` (no backup node; TCP off unless tcpPort is given) and returns the child. */
-export function startBenchGpsim(port, { tcpPort = 'none', args = [] } = {}) {
+/** Spawns `gpsim start` (a built cli.js, by default this checkout's) (no backup node; TCP off unless tcpPort is given) and returns the child. */
+export function startBenchGpsim(port, { tcpPort = 'none', args = [], cli = join('simulator', 'dist', 'cli.js') } = {}) {
   return spawn(
     process.execPath,
     [
-      join('simulator', 'dist', 'cli.js'),
+      cli,
       'start',
       '--port',
       `${port}`,

@@ -1,13 +1,14 @@
 // POST $gpc.getstructuredrecord for the large-record archetype, every clinical area: throughput and
 // latency with autocannon at 50 connections, after a warm-up (GP Connect read target: < 3 s).
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
-const port = 43102;
+const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = startBenchGpsim(port);
+const server = startBenchGpsim(port, { cli: process.env.GPSIM_BENCH_CLI });
 try {
   await waitForHealth(base);
   const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();
@@ -101,4 +102,14 @@ async function run(target, durationS) {
     p99Ms: result.latency.p99,
     total: result.requests.total,
   };
+}
+
+/** A port nothing listens on now, so parallel runs never collide. */
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 }

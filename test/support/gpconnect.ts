@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { control } from '@gpsim/contracts';
+import { assertGpcProfiles } from './gpc-profiles';
 
 /** Interaction ids the tests send (GPC pages/integration/integration_interaction_ids.md). */
 export const INTERACTION = {
@@ -114,15 +115,13 @@ export function gpcClient(practice: ManifestPractice, consumerAsid: string) {
         : { body: typeof call.body === 'string' ? call.body : JSON.stringify(call.body) }),
     });
     const text = await response.text();
-    return {
-      status: response.status,
-      headers: response.headers,
-      text,
-      body:
-        text === '' || !/json/.test(response.headers.get('content-type') ?? 'json')
-          ? {}
-          : (JSON.parse(text) as Record<string, unknown>),
-    };
+    const body =
+      text === '' || !/json/.test(response.headers.get('content-type') ?? 'json')
+        ? {}
+        : (JSON.parse(text) as Record<string, unknown>);
+    // Every FHIR answer is held to its profiles, whatever the test itself asserts.
+    if (typeof body['resourceType'] === 'string') assertGpcProfiles(body, `${call.method ?? 'GET'} ${call.path}`);
+    return { status: response.status, headers: response.headers, text, body };
   };
 }
 

@@ -15,12 +15,36 @@ export const clinicalAreas = [
 ] as const;
 export const ClinicalArea = z.enum(clinicalAreas);
 
+/**
+ * A practice's booking window and embargo for GP Connect appointments (GPC
+ * appointments_provider_sys_slot_availability.md, "Booking window/embargo"): slots are released
+ * `opensDaysBefore` days before they start (embargoed until then) and stop being offered
+ * `closesMinutesBefore` minutes before they start.
+ */
+export const BookingWindow = z.object({
+  opensDaysBefore: z
+    .number()
+    .int()
+    .min(1)
+    .max(366)
+    .nullable()
+    .describe('Days before its start a slot is released for booking; null: released as soon as it exists.'),
+  closesMinutesBefore: z
+    .number()
+    .int()
+    .min(0)
+    .max(20_160)
+    .describe('Minutes before its start a slot stops being offered or bookable; 0: until it starts.'),
+});
+export type BookingWindow = z.infer<typeof BookingWindow>;
+
 export const GpConnectSettings = z.object({
   enabled: z.boolean().describe('The practice-level switch for GP Connect as a whole.'),
   foundations: z.boolean(),
   appointments: z.boolean(),
   structured: z.boolean(),
   documents: z.boolean(),
+  bookingWindow: BookingWindow,
   clinicalAreas: z.object(
     Object.fromEntries(clinicalAreas.map((area) => [area, z.boolean()])) as Record<
       (typeof clinicalAreas)[number],
@@ -52,6 +76,7 @@ export const PracticeSettingsPatch = z
         appointments: z.boolean(),
         structured: z.boolean(),
         documents: z.boolean(),
+        bookingWindow: BookingWindow.partial().strict(),
         clinicalAreas: z
           .object(
             Object.fromEntries(clinicalAreas.map((area) => [area, z.boolean()])) as Record<

@@ -1,4 +1,5 @@
 import type { control } from '@gpsim/contracts';
+import { OPEN_BOOKING_WINDOW } from './booking';
 import type { Practice } from './estate';
 import { defaultPartnerSettings } from './partners';
 import type { SettingsRepository } from '../store/store';
@@ -20,6 +21,7 @@ export function defaultPracticeSettings(_practice: Practice): PracticeSettings {
       appointments: true,
       structured: true,
       documents: true,
+      bookingWindow: OPEN_BOOKING_WINDOW,
       clinicalAreas: {
         allergies: true,
         medication: true,

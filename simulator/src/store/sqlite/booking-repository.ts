@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Booking } from '../../domain/booking';
+import { bookingSlotIds } from '../../domain/booking';
 import type { BookingRepository } from '../store';
 import type { Migration } from './migrations';
 
@@ -20,6 +21,21 @@ export const bookingMigrations: readonly Migration[] = [
     CREATE INDEX gpc_bookings_patient ON gpc_bookings (patient_ordinal);`,
     resetTables: ['gpc_bookings'],
   },
+  {
+    id: 'bookings-002',
+    // Every slot an appointment holds (several when adjacent slots are booked together), so one
+    // unique index decides between concurrent bookers whichever of their slots overlap.
+    sql: `CREATE TABLE gpc_booking_slots (
+      slot_id TEXT NOT NULL,
+      booking_id TEXT NOT NULL,
+      active INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX gpc_booking_slots_active ON gpc_booking_slots (slot_id) WHERE active = 1;
+    CREATE INDEX gpc_booking_slots_booking ON gpc_booking_slots (booking_id);
+    INSERT INTO gpc_booking_slots (slot_id, booking_id, active)
+      SELECT slot_id, id, 1 FROM gpc_bookings WHERE status = 'booked';`,
+    resetTables: ['gpc_booking_slots'],
+  },
 ];
 
 export class SqliteBookingRepository implements BookingRepository {
@@ -28,6 +44,10 @@ export class SqliteBookingRepository implements BookingRepository {
   private readonly byPatient: Database.Statement<[number, string], { data: string }>;
   private readonly activeSlots: Database.Statement<[string], { slot_id: string }>;
   private readonly replaceIf: Database.Statement<[string, number, string, string, number]>;
+  private readonly holdSlot: Database.Statement<[string, string]>;
+  private readonly releaseSlots: Database.Statement<[string]>;
+  private readonly createAll: (booking: Booking) => void;
+  private readonly replaceAll: (booking: Booking, previousVersion: number) => boolean;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -35,14 +55,16 @@ export class SqliteBookingRepository implements BookingRepository {
     );
     this.select = db.prepare('SELECT data FROM gpc_bookings WHERE id = ?');
     this.byPatient = db.prepare('SELECT data FROM gpc_bookings WHERE patient_ordinal = ? AND ods = ?');
-    this.activeSlots = db.prepare("SELECT slot_id FROM gpc_bookings WHERE ods = ? AND status = 'booked'");
+    this.activeSlots = db.prepare(
+      'SELECT s.slot_id FROM gpc_booking_slots s JOIN gpc_bookings b ON b.id = s.booking_id WHERE b.ods = ? AND s.active = 1',
+    );
+    this.holdSlot = db.prepare('INSERT INTO gpc_booking_slots (slot_id, booking_id, active) VALUES (?, ?, 1)');
+    this.releaseSlots = db.prepare('UPDATE gpc_booking_slots SET active = 0 WHERE booking_id = ?');
     this.replaceIf = db.prepare(
       'UPDATE gpc_bookings SET status = ?, version = ?, data = ? WHERE id = ? AND version = ?',
     );
-  }
-
-  async create(booking: Booking): Promise<boolean> {
-    try {
+    // All of a booking's slots are taken, or none: a unique violation rolls the whole insert back.
+    this.createAll = db.transaction((booking: Booking) => {
       this.insert.run(
         booking.id,
         booking.ods,
@@ -52,6 +74,24 @@ export class SqliteBookingRepository implements BookingRepository {
         booking.version,
         JSON.stringify(booking),
       );
+      for (const slotId of bookingSlotIds(booking)) this.holdSlot.run(slotId, booking.id);
+    });
+    this.replaceAll = db.transaction((booking: Booking, previousVersion: number) => {
+      const result = this.replaceIf.run(
+        booking.status,
+        booking.version,
+        JSON.stringify(booking),
+        booking.id,
+        previousVersion,
+      );
+      if (result.changes === 1 && booking.status !== 'booked') this.releaseSlots.run(booking.id);
+      return result.changes === 1;
+    });
+  }
+
+  async create(booking: Booking): Promise<boolean> {
+    try {
+      this.createAll(booking);
       return true;
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
@@ -73,13 +113,6 @@ export class SqliteBookingRepository implements BookingRepository {
   }
 
   async replace(booking: Booking, previousVersion: number): Promise<boolean> {
-    const result = this.replaceIf.run(
-      booking.status,
-      booking.version,
-      JSON.stringify(booking),
-      booking.id,
-      previousVersion,
-    );
-    return result.changes === 1;
+    return this.replaceAll(booking, previousVersion);
   }
 }

@@ -105,6 +105,14 @@ function formatFor(request: SimRequest): GpcFormat {
  * A body (JSON or XML as negotiated, domain.md §1.2) with the headers every GP Connect response
  * carries; gzip when the client accepts it.
  */
+/** A body already written as JSON (large Bundles assembled from cached parts), with its value for XML. */
+export class SerialisedJson {
+  constructor(
+    readonly json: Buffer,
+    readonly value: () => unknown,
+  ) {}
+}
+
 export function gpcResponse(
   request: SimRequest,
   status: number,
@@ -112,7 +120,14 @@ export function gpcResponse(
   headers: Record<string, string> = {},
 ): SimResponse {
   const xml = formatFor(request) === 'xml';
-  const text = xml ? toStu3Xml(body) : JSON.stringify(body);
+  const text =
+    body instanceof SerialisedJson
+      ? xml
+        ? toStu3Xml(body.value())
+        : body.json
+      : xml
+        ? toStu3Xml(body)
+        : JSON.stringify(body);
   const all: Record<string, string> = {
     'Content-Type': xml ? FHIR_XML : FHIR_JSON,
     'Cache-Control': 'no-store',

@@ -1,4 +1,4 @@
-import type { Practice } from '../../domain/estate';
+import type { Practice, PracticeLocation } from '../../domain/estate';
 import { NHS_NUMBER_SYSTEM } from '../../domain/nhs-number';
 import type { Patient, RegistrationType } from '../../domain/patient';
 import { nhsNumberStatusDisplays } from '../../domain/patient';
@@ -30,6 +30,11 @@ export interface PatientView {
   registrationStart?: string;
 }
 
+/** The practice site the Patient resource names as its preferredBranchSurgery: the main site, else the first. */
+export function preferredBranch(practice: Practice): PracticeLocation | undefined {
+  return practice.locations.find((location) => location.main) ?? practice.locations[0];
+}
+
 /**
  * CareConnect-GPC-Patient-1 as GPC foundations_use_case_find_a_patient.md requires: versionId,
  * the NHS number with its verification status, one official name, birthDate, gender, address,
@@ -43,7 +48,7 @@ export function toGpcPatient(
   view: PatientView,
 ): Resource {
   const usualGp = practice.staff[patient.usualGpIndex];
-  const main = practice.locations.find((location) => location.main) ?? practice.locations[0];
+  const main = preferredBranch(practice);
   const type = view.registrationType ?? patient.registration.type;
   const registration = [
     ...(main ? [{ url: 'preferredBranchSurgery', valueReference: { reference: `Location/${main.id}` } }] : []),

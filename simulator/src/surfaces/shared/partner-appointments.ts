@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Slot } from '../../domain/appointment-slots';
 import type { Booking } from '../../domain/booking';
-import { assertBookable, assertTextLimits } from '../../domain/booking';
+import { OPEN_BOOKING_WINDOW, assertBookable, assertTextLimits } from '../../domain/booking';
 import type { Practice } from '../../domain/estate';
 import { SimError } from '../../domain/errors';
 import type { Patient } from '../../domain/patient';
@@ -79,7 +79,8 @@ export async function bookPracticeSlot(
       detail: alreadyBooked,
     });
   try {
-    assertBookable(slot, engine.clock.now(), practice.ods, undefined);
+    // The booking window governs GP Connect's external bookers, not the practice's own partner products.
+    assertBookable(slot, engine.clock.now(), OPEN_BOOKING_WINDOW, practice.ods, undefined);
   } catch (error) {
     if (error instanceof SimError && error.code === 'duplicate') throw taken();
     throw error;

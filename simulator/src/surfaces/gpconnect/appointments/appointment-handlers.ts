@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { Slot } from '../../../domain/appointment-slots';
 import type { Booking } from '../../../domain/booking';
-import { assertBookable, assertChangeable, assertTextLimits } from '../../../domain/booking';
+import {
+  assertAdjacent,
+  assertBookable,
+  assertChangeable,
+  assertTextLimits,
+  bookingSlotIds,
+} from '../../../domain/booking';
 import type { Appointment as PastAppointment } from '../../../domain/clinical-record';
 import { SimError } from '../../../domain/errors';
 import { isFoundOnGpConnect } from '../../../domain/gp-connect-access';
@@ -82,7 +89,7 @@ export function toGpcAppointment(context: GpcContext, booking: Booking, patientI
     status: booking.status,
     start: booking.start,
     end: booking.end,
-    slot: [{ reference: `Slot/${booking.slotId}` }],
+    slot: bookingSlotIds(booking).map((slotId) => ({ reference: `Slot/${slotId}` })),
     created: booking.created,
     ...(booking.description === undefined ? {} : { description: booking.description }),
     ...(booking.comment === undefined ? {} : { comment: booking.comment }),
@@ -98,8 +105,42 @@ function reply(context: GpcContext, status: number, booking: Booking, patientId:
   });
 }
 
+/** The slots an Appointment references, at this practice, in time order and adjacent. */
+function bookedSlots(context: GpcContext, appointment: Record<string, unknown>): Slot[] {
+  const { engine, practice } = context;
+  const references = Array.isArray(appointment['slot']) ? (appointment['slot'] as unknown[]) : [];
+  if (references.length === 0 || references.length > MAX_SLOTS_PER_APPOINTMENT) {
+    throw invalid(
+      `Reference between 1 and ${MAX_SLOTS_PER_APPOINTMENT} adjacent Slots (slot[n].reference = "Slot/{id}").`,
+      'slot',
+    );
+  }
+  const calendar = slotCalendar(engine);
+  const slots = references.map((entry) => {
+    const reference = isObject(entry) ? entry['reference'] : undefined;
+    if (typeof reference !== 'string' || !reference.startsWith('Slot/'))
+      throw invalid('Every slot needs reference = "Slot/{id}".', 'slot');
+    const slot = calendar.slot(engine.population.practices, reference.slice(5));
+    if (!slot || slot.practice.index !== practice.index) {
+      throw new SimError('invalid-resource', `${reference} does not exist at ${practice.ods}.`, {
+        field: 'slot',
+        detail: { spineCode: 'REFERENCE_NOT_FOUND' },
+      });
+    }
+    return slot;
+  });
+  if (new Set(slots.map((slot) => slot.id)).size !== slots.length) throw invalid('A slot is referenced twice.', 'slot');
+  slots.sort((a, b) => a.startMs - b.startMs);
+  assertAdjacent(slots);
+  return slots;
+}
+
+/** A bound on adjacent slots in one booking, so a request cannot hold a whole session. */
+const MAX_SLOTS_PER_APPOINTMENT = 6;
+
 /**
- * POST /Appointment (GPC appointments_use_case_book_an_appointment.md): one free future slot, the
+ * POST /Appointment (GPC appointments_use_case_book_an_appointment.md): one free future slot, or
+ * several adjacent ones of one Schedule taken together or not at all, the
  * patient, the booking organisation (contained, by ODS code), description ≤ 100 and comment ≤ 500
  * characters; 201 with Location and ETag. A slot taken meanwhile is 409 DUPLICATE_REJECTED.
  */
@@ -107,23 +148,14 @@ export async function bookAppointment(context: GpcContext): Promise<SimResponse>
   const { engine, practice, request } = context;
   const appointment = parseAppointment(request.body);
   if (appointment['status'] !== 'booked') throw invalid('A new appointment must have status "booked".', 'status');
-  const slots = Array.isArray(appointment['slot']) ? (appointment['slot'] as unknown[]) : [];
-  const slotReference = isObject(slots[0]) ? slots[0]['reference'] : undefined;
-  if (slots.length !== 1 || typeof slotReference !== 'string' || !slotReference.startsWith('Slot/')) {
-    throw invalid('Reference exactly one Slot (slot[0].reference = "Slot/{id}").', 'slot');
+  const slots = bookedSlots(context, appointment);
+  const first = slots[0] as Slot;
+  const last = slots[slots.length - 1] as Slot;
+  if (appointment['start'] !== undefined && Date.parse(String(appointment['start'])) !== first.startMs) {
+    throw invalid(`Appointment.start must equal the first slot's start ${first.start}.`, 'start');
   }
-  const slot = slotCalendar(engine).slot(engine.population.practices, slotReference.slice(5));
-  if (!slot || slot.practice.index !== practice.index) {
-    throw new SimError('invalid-resource', `${slotReference} does not exist at ${practice.ods}.`, {
-      field: 'slot',
-      detail: { spineCode: 'REFERENCE_NOT_FOUND' },
-    });
-  }
-  if (appointment['start'] !== undefined && Date.parse(String(appointment['start'])) !== slot.startMs) {
-    throw invalid(`Appointment.start must equal the slot's start ${slot.start}.`, 'start');
-  }
-  if (appointment['end'] !== undefined && Date.parse(String(appointment['end'])) !== slot.endMs) {
-    throw invalid(`Appointment.end must equal the slot's end ${slot.end}.`, 'end');
+  if (appointment['end'] !== undefined && Date.parse(String(appointment['end'])) !== last.endMs) {
+    throw invalid(`Appointment.end must equal the last slot's end ${last.end}.`, 'end');
   }
   const description = text(appointment, 'description');
   const comment = text(appointment, 'comment');
@@ -156,16 +188,25 @@ export async function bookAppointment(context: GpcContext): Promise<SimResponse>
     .flatMap((type) => (isObject(type) && Array.isArray(type['coding']) ? (type['coding'] as unknown[]) : []))
     .find((coding) => isObject(coding) && coding['system'] === ORG_TYPE_SYSTEM);
   const patient = await bookablePatient(context, patientReference);
-  assertBookable(slot, engine.clock.now(), ods['value'], isObject(orgType) ? String(orgType['code']) : undefined);
+  for (const slot of slots) {
+    assertBookable(
+      slot,
+      engine.clock.now(),
+      context.settings.gpconnect.bookingWindow,
+      ods['value'],
+      isObject(orgType) ? String(orgType['code']) : undefined,
+    );
+  }
   const booking: Booking = {
     id: randomUUID(),
     ods: practice.ods,
-    slotId: slot.id,
+    slotId: first.id,
+    ...(slots.length > 1 ? { additionalSlotIds: slots.slice(1).map((slot) => slot.id) } : {}),
     patientOrdinal: patient.ordinal,
     status: 'booked',
     version: 1,
-    start: slot.start,
-    end: slot.end,
+    start: first.start,
+    end: last.end,
     ...(description === undefined ? {} : { description }),
     ...(comment === undefined ? {} : { comment }),
     bookingOrganization: { ods: ods['value'], name: organization['name'] },
@@ -174,7 +215,7 @@ export async function bookAppointment(context: GpcContext): Promise<SimResponse>
   if (!(await engine.store.bookings.create(booking))) {
     throw new SimError(
       'duplicate',
-      `Slot ${slot.id} has just been booked by someone else; search for free slots again.`,
+      `${slots.map((slot) => `Slot ${slot.id}`).join(', ')}: booked by someone else meanwhile; search for free slots again.`,
     );
   }
   await auditGpcAccess(context, patient);
@@ -224,7 +265,8 @@ export async function updateAppointment(context: GpcContext): Promise<SimRespons
     (appointment['start'] === undefined || Date.parse(String(appointment['start'])) === Date.parse(booking.start)) &&
     (appointment['end'] === undefined || Date.parse(String(appointment['end'])) === Date.parse(booking.end));
   const slots = Array.isArray(appointment['slot']) ? (appointment['slot'] as unknown[]) : [];
-  const sameSlot = slots.every((slot) => isObject(slot) && slot['reference'] === `Slot/${booking.slotId}`);
+  const held = new Set(bookingSlotIds(booking).map((slotId) => `Slot/${slotId}`));
+  const sameSlot = slots.every((slot) => isObject(slot) && held.has(String(slot['reference'])));
   if (!sameTimes || !sameSlot)
     throw invalid('Only description and comment may change; book a new slot to move an appointment.');
   const cancelling = context.interaction === 'cancelAppointment';

@@ -1,5 +1,6 @@
 import type { Slot } from '../../../domain/appointment-slots';
 import { SlotCalendar } from '../../../domain/appointment-slots';
+import { inBookingWindow } from '../../../domain/booking';
 import { SimError } from '../../../domain/errors';
 import type { Engine } from '../../../engine';
 import { dayNumber } from '../../../population/dates';
@@ -107,7 +108,8 @@ function toGpcSchedule(slot: Slot, locationId: string | undefined): Resource {
 
 /**
  * GET /Slot?status=free&start=ge..&end=le..&_include=Slot:schedule (GPC
- * appointments_use_case_search_for_free_slots.md): free future slots wholly inside a range of at
+ * appointments_use_case_search_for_free_slots.md): free future slots inside the practice's booking
+ * window (embargo), wholly inside a range of at
  * most two weeks, open to the consumer's searchFilters, with their Schedules, the Practitioners and
  * Locations when asked for, and the Organization whenever there are slots.
  */
@@ -133,6 +135,7 @@ export async function searchSlots(context: GpcContext): Promise<SimResponse> {
   for (let day = Math.floor(from / 86_400_000) - 1; day <= Math.floor(to / 86_400_000); day++) {
     for (const slot of calendar.slotsOn(practice, day)) {
       if (slot.startMs < from || slot.endMs > to || slot.startMs <= nowMs) continue;
+      if (!inBookingWindow(slot, nowMs, context.settings.gpconnect.bookingWindow)) continue;
       if (slot.busy || booked.has(slot.id) || !visible(slot, filters)) continue;
       slots.push(slot);
     }

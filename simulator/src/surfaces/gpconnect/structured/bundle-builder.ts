@@ -2,7 +2,7 @@ import type { Concept, EntryBase } from '../../../domain/clinical-record';
 import type { Practice } from '../../../domain/estate';
 import type { Patient } from '../../../domain/patient';
 import type { Population } from '../../../population/population';
-import { toGpcPractitioner, toGpcPractitionerRole } from '../directory-mappers';
+import { toGpcLocation, toGpcPractitioner, toGpcPractitionerRole } from '../directory-mappers';
 import type { Resource } from '../stu3';
 import { SNOMED, dataIdentifierSystem } from '../stu3';
 import type { DateRange } from './parameters';
@@ -56,6 +56,14 @@ export class BundleBuilder {
     if (!member) return undefined;
     this.add(toGpcPractitioner(member));
     return { reference: `Practitioner/${member.id}` };
+  }
+
+  /** A reference to a practice site (adding its Location to the Bundle, so the reference resolves). */
+  location(locationIndex: number): { reference: string; display: string } | undefined {
+    const site = this.practice.locations[locationIndex];
+    if (!site) return undefined;
+    this.add(toGpcLocation(this.population, this.practice, site));
+    return { reference: `Location/${site.id}`, display: site.name };
   }
 
   get subject() {

@@ -7,11 +7,6 @@ import { toGpcInvestigation, toGpcObservation } from './observation-mapper';
 import { toGpcDiaryEntry, toGpcImmunisation, toGpcReferral } from './other-mappers';
 import { toGpcProblem } from './problem-mapper';
 
-/**
- * A consultation brings everything recorded in it (GPC retrieve_patient_record, consultations):
- * items not already in the Bundle are mapped and added, so the consultation Lists resolve.
- * Confidential items stay out.
- */
 interface RecordIndex {
   byId: ReadonlyMap<string, RecordEntry>;
   results: ReadonlyMap<string, Observation>;
@@ -36,7 +31,21 @@ function indexOf(record: ClinicalRecord): RecordIndex {
   return index;
 }
 
-export function addConsultationContents(
+/** The record entries with these ids, in order (ids the record does not hold are skipped). */
+export function recordEntries(record: ClinicalRecord, ids: readonly string[]): RecordEntry[] {
+  const { byId } = indexOf(record);
+  return ids.flatMap((id) => {
+    const entry = byId.get(id);
+    return entry ? [entry] : [];
+  });
+}
+
+/**
+ * A consultation brings everything recorded in it and a problem everything linked to it (GPC
+ * retrieve_patient_record, consultations and problems): items not already in the Bundle are mapped
+ * and added, so the Lists referencing them resolve. Confidential items stay out.
+ */
+export function addRecordEntries(
   builder: BundleBuilder,
   record: ClinicalRecord,
   entryIds: readonly string[],

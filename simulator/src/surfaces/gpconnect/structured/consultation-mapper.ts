@@ -20,7 +20,7 @@ export function toGpcConsultation(
   carried: ReadonlyMap<string, string>,
 ): string {
   const performer = builder.recorder(consultation.recorderIndex);
-  const location = builder.practice.locations[consultation.locationIndex];
+  const location = builder.location(consultation.locationIndex);
   builder.add({
     resourceType: 'Encounter',
     id: consultation.id,
@@ -32,7 +32,7 @@ export function toGpcConsultation(
     ...(performer ? { participant: [{ individual: performer }] } : {}),
     period: { start: consultation.date },
     length: { value: consultation.durationMinutes, unit: 'min', system: 'http://unitsofmeasure.org', code: 'min' },
-    ...(location ? { location: [{ location: { reference: `Location/${location.id}`, display: location.name } }] } : {}),
+    ...(location ? { location: [{ location }] } : {}),
   });
   const items = consultation.entryIds.flatMap((id) => {
     const reference = carried.get(id);

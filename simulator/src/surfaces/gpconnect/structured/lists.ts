@@ -17,6 +17,47 @@ export const primaryLists = {
 } as const;
 export type PrimaryList = keyof typeof primaryLists;
 
+/** The secondary list code system (GPC accessrecord_structured_development_lists_for_message_structure.md). */
+export const SECONDARY_LIST_SYSTEM = 'https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1';
+
+/**
+ * The secondary lists for items contained in the consultations or linked to the problems returned,
+ * per kind of item; codes as the spec's table spells them (referrals read "in consultations").
+ */
+export const secondaryListCodes = {
+  consultations: {
+    allergies: 'consultations-allergies-contained-in-consultations',
+    endedAllergies: 'consultations-allergies-that-have-been-ended-contained-in-consultations',
+    diary: 'consultations-diary-entries-contained-in-consultations',
+    immunisations: 'consultations-immunisations-contained-in-consultations',
+    investigations: 'consultations-investigations-contained-in-consultations',
+    medications: 'consultations-medications-contained-in-consultations',
+    referrals: 'consultations-outbound-referrals-in-consultations',
+    problems: 'consultations-problems-contained-in-consultations',
+    uncategorised: 'consultations-uncategorised-data-contained-in-consultations',
+  },
+  problems: {
+    allergies: 'problems-allergies-related-to-problems',
+    endedAllergies: 'problems-allergies-that-have-been-ended-related-to-problems',
+    consultations: 'problems-consultations-related-to-problems',
+    diary: 'problems-diary-entries-related-to-problems',
+    immunisations: 'problems-immunisations-related-to-problems',
+    investigations: 'problems-investigations-related-to-problems',
+    medications: 'problems-medications-related-to-problems',
+    referrals: 'problems-outbound-referrals-related-to-problems',
+    uncategorised: 'problems-uncategorised-data-related-to-problems',
+  },
+} as const;
+export type SecondaryList =
+  | (typeof secondaryListCodes.consultations)[keyof typeof secondaryListCodes.consultations]
+  | (typeof secondaryListCodes.problems)[keyof typeof secondaryListCodes.problems];
+
+/** "consultations-allergies-contained-in-consultations" → "Consultations - allergies contained in consultations". */
+export function secondaryListTitle(code: SecondaryList): string {
+  const [area = '', ...rest] = code.split('-');
+  return `${area.charAt(0).toUpperCase()}${area.slice(1)} - ${rest.join(' ')}`;
+}
+
 const WARNING_EXTENSION = profile('Extension-CareConnect-GPC-ListWarningCode-1');
 const CLINICAL_SETTING_EXTENSION =
   'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ClinicalSetting-1';
@@ -47,6 +88,23 @@ function warningDate(date: string): string {
  */
 export function primaryList(kind: PrimaryList, references: readonly string[], options: ListOptions): Resource {
   const { code, title } = primaryLists[kind];
+  return clinicalList({ system: SNOMED, code, display: title }, references, options);
+}
+
+/**
+ * A secondary List: the same profile, warnings and ordering as a primary one, coded from the
+ * GPConnect-SecondaryListValues-1 code system with its display as the title.
+ */
+export function secondaryList(code: SecondaryList, references: readonly string[], options: ListOptions): Resource {
+  return clinicalList({ system: SECONDARY_LIST_SYSTEM, code, display: secondaryListTitle(code) }, references, options);
+}
+
+function clinicalList(
+  coding: { system: string; code: string; display: string },
+  references: readonly string[],
+  options: ListOptions,
+): Resource {
+  const title = coding.display;
   const warnings: { code: string; text: string }[] = [];
   if (options.confidentialWithheld) {
     warnings.push({
@@ -84,7 +142,7 @@ export function primaryList(kind: PrimaryList, references: readonly string[], op
     status: 'current',
     mode: 'snapshot',
     title,
-    code: { coding: [{ system: SNOMED, code, display: title }] },
+    code: { coding: [coding] },
     subject: { reference: `Patient/${options.patient.id}` },
     date: options.date,
     orderedBy: {

@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { control } from '@gpsim/contracts';
-import type { ClinicalRecord, EntryBase } from '../../../domain/clinical-record';
+import type { ClinicalRecord, EntryBase, RecordEntry } from '../../../domain/clinical-record';
 import { SimError } from '../../../domain/errors';
 import { assertRecordShareable } from '../../../domain/gp-connect-access';
 import { isShareableEntry } from '../../../domain/patient-access';
 import type { SimResponse } from '../../../transport/types';
 import { auditGpcAccess } from '../audit-access';
-import { toGpcOrganization, toGpcPractitioner, toGpcPractitionerRole } from '../directory-mappers';
+import { toGpcLocation, toGpcOrganization, toGpcPractitioner, toGpcPractitionerRole } from '../directory-mappers';
 import type { GpcContext } from '../gpc-request';
-import { OPERATION_OUTCOME_PROFILE, SPINE_ERROR_SYSTEM, gpcResponse } from '../operation-outcome';
-import { toGpcPatient } from '../patient-mapper';
+import { OPERATION_OUTCOME_PROFILE, SPINE_ERROR_SYSTEM, SerialisedJson, gpcResponse } from '../operation-outcome';
+import { preferredBranch, toGpcPatient } from '../patient-mapper';
 import type { Resource } from '../stu3';
 import { profile } from '../stu3';
 import { toGpcAllergy } from './allergy-mapper';
 import { BundleBuilder, inRange } from './bundle-builder';
-import { addConsultationContents } from './consultation-contents';
+import { addRecordEntries, recordEntries } from './consultation-contents';
 import { toGpcConsultation } from './consultation-mapper';
-import type { PrimaryList } from './lists';
-import { primaryList } from './lists';
+import type { PrimaryList, SecondaryList } from './lists';
+import { primaryList, secondaryList, secondaryListCodes } from './lists';
 import { activeOnOrAfter, toGpcMedication } from './medication-mapper';
 import { toGpcInvestigation, toGpcObservation } from './observation-mapper';
 import { toGpcDiaryEntry, toGpcImmunisation, toGpcReferral } from './other-mappers';
@@ -94,40 +94,160 @@ export async function answerStructuredRecord(
     throw error;
   }
   const record = await engine.records.record(patient);
-  const builder = new BundleBuilder(population, patient, practice);
-  builder.add(toGpcPatient(population, patient, practice, {}));
-  builder.add(toGpcOrganization(population, practice));
+  const head: Resource[] = [toGpcPatient(population, patient, practice, {}), toGpcOrganization(population, practice)];
   const usualGp = practice.staff[patient.usualGpIndex];
-  if (usualGp) {
-    builder.add(toGpcPractitioner(usualGp));
-    builder.add(toGpcPractitionerRole(population, practice, usualGp));
-  }
-  const warnings: Warning[] = query.unrecognised.map((name) => ({
-    text: `${name} is an unrecognised parameter`,
-    diagnostics: name,
-  }));
+  if (usualGp) head.push(toGpcPractitioner(usualGp), toGpcPractitionerRole(population, practice, usualGp));
+  // The Patient names its preferred branch surgery; a collection Bundle carries what it references.
+  const branch = preferredBranch(practice);
+  if (branch) head.push(toGpcLocation(population, practice, branch));
+  const areasPart = mappedAreas(
+    new BundleBuilder(population, patient, practice),
+    head,
+    record,
+    query,
+    areas,
+    withConfidential,
+  );
   // Items still in the practice workflow are never returned, only warned about (domain.md §1.7).
   const awaiting = await engine.tasks.list({ ods: practice.ods, nhsNumber: patient.nhsNumber, open: true, limit: 100 });
   const awaitingFilingSince = awaiting
     .map((task) => task.createdAt)
     .sort()
     .at(-1);
-  const lists = addAreas(builder, record, query, areas, warnings, {
-    now: engine.clock.nowDate().toISOString(),
-    withConfidential,
-    ...(awaitingFilingSince === undefined ? {} : { awaitingFilingSince }),
+  const now = engine.clock.nowDate().toISOString();
+  const tail: Resource[] = areasPart.lists.map((spec) => {
+    const options = {
+      patient,
+      date: now,
+      confidentialWithheld: spec.withheld,
+      ...(awaitingFilingSince === undefined ? {} : { awaitingFilingSince }),
+      id: `${spec.code}-${patient.id}`,
+      ...(spec.contained ? { contained: spec.contained } : {}),
+    };
+    return spec.secondary
+      ? secondaryList(spec.code, spec.references, options)
+      : primaryList(spec.code, spec.references, options);
   });
-  for (const list of lists) builder.add(list);
-  const entries: Resource[] = builder.all();
-  if (warnings.length > 0) entries.push(warningOutcome(warnings));
+  const warnings: Warning[] = [
+    ...query.unrecognised.map((name) => ({ text: `${name} is an unrecognised parameter`, diagnostics: name })),
+    ...areasPart.warnings,
+  ];
+  if (warnings.length > 0) tail.push(warningOutcome(warnings));
   await auditGpcAccess(context, patient);
-  return gpcResponse(request, 200, {
+  const envelope = {
     resourceType: 'Bundle',
     id: request.headers['ssp-traceid'] ?? randomUUID(),
     meta: { profile: [profile('GPConnect-StructuredRecord-Bundle-1')] },
     type: 'collection',
-    entry: entries.map((resource) => ({ resource })),
-  });
+  };
+  return gpcResponse(request, 200, bundleOfParts(envelope, head, areasPart, tail));
+}
+
+/**
+ * The Bundle as JSON from its parts: the clinical entries were serialised once with their mapping,
+ * so a repeat read only writes the Patient, practice, Lists and warnings afresh.
+ */
+function bundleOfParts(
+  envelope: Record<string, unknown>,
+  head: readonly Resource[],
+  areasPart: MappedAreas,
+  tail: readonly Resource[],
+): SerialisedJson {
+  const entries = (resources: readonly Resource[]) =>
+    resources.map((resource) => JSON.stringify({ resource })).join(',');
+  areasPart.entriesJson ??= Buffer.from(entries(areasPart.resources));
+  const parts = [Buffer.from(entries(head)), areasPart.entriesJson, Buffer.from(entries(tail))].filter(
+    (part) => part.length > 0,
+  );
+  const opening = Buffer.from(`${JSON.stringify(envelope).slice(0, -1)},"entry":[`);
+  const separated = parts.flatMap((part, index) => (index === 0 ? [part] : [COMMA, part]));
+  return new SerialisedJson(Buffer.concat([opening, ...separated, CLOSING]), () => ({
+    ...envelope,
+    entry: [...head, ...areasPart.resources, ...tail].map((resource) => ({ resource })),
+  }));
+}
+
+const COMMA = Buffer.from(',');
+const CLOSING = Buffer.from(']}');
+
+/** What the clinical areas asked for map to: resources in Bundle order, the Lists to write, disabled-area warnings. */
+interface MappedAreas {
+  resources: Resource[];
+  lists: ListSpec[];
+  warnings: Warning[];
+  entriesJson?: Buffer;
+}
+
+type ListSpec = ({ secondary: false; code: PrimaryList } | { secondary: true; code: SecondaryList }) & {
+  references: string[];
+  withheld: boolean;
+  contained?: Resource[];
+};
+
+type SecondaryKind = keyof typeof secondaryListCodes.consultations | keyof typeof secondaryListCodes.problems;
+
+/** Which secondary list an item contained in a consultation or linked to a problem belongs in, if any. */
+function secondaryKindOf(entry: RecordEntry): SecondaryKind | undefined {
+  switch (entry.kind) {
+    case 'allergy':
+      return entry.clinicalStatus === 'active' ? 'allergies' : 'endedAllergies';
+    case 'medication':
+      return 'medications';
+    case 'observation':
+      return 'uncategorised';
+    case 'referral':
+      return 'referrals';
+    case 'diary':
+      return 'diary';
+    case 'immunisation':
+      return 'immunisations';
+    case 'investigation':
+      return 'investigations';
+    case 'problem':
+      return 'problems';
+    case 'consultation':
+      return 'consultations';
+    case 'appointment':
+    case 'document':
+      return undefined;
+  }
+}
+
+/**
+ * Mapped areas per record object and query: records are cached per patient version (a write makes a
+ * new record object), and mapping plus serialising a large record cost most of a read's CPU.
+ */
+const mappedAreasCache = new WeakMap<ClinicalRecord, Map<string, MappedAreas>>();
+const QUERY_SHAPES_KEPT = 8;
+
+function mappedAreas(
+  builder: BundleBuilder,
+  head: readonly Resource[],
+  record: ClinicalRecord,
+  query: StructuredQuery,
+  areas: ClinicalArea,
+  withConfidential: boolean,
+): MappedAreas {
+  const key = JSON.stringify([{ ...query, unrecognised: [] }, areas, withConfidential]);
+  let byQuery = mappedAreasCache.get(record);
+  const known = byQuery?.get(key);
+  if (known) return known;
+  for (const resource of head) builder.add(resource);
+  const headKeys = new Set(builder.all().map(keyOf));
+  const warnings: Warning[] = [];
+  const lists = addAreas(builder, record, query, areas, warnings, withConfidential);
+  const mapped = { resources: builder.all().filter((resource) => !headKeys.has(keyOf(resource))), lists, warnings };
+  if (!byQuery) {
+    byQuery = new Map();
+    mappedAreasCache.set(record, byQuery);
+  }
+  if (byQuery.size >= QUERY_SHAPES_KEPT) byQuery.delete(byQuery.keys().next().value as string);
+  byQuery.set(key, mapped);
+  return mapped;
+}
+
+function keyOf(resource: Resource): string {
+  return `${resource.resourceType}/${resource.id ?? ''}`;
 }
 
 /** GPC accessrecord_structured_development_clinical_area_config.md: one warning OperationOutcome in the Bundle. */
@@ -154,25 +274,35 @@ function addAreas(
   query: StructuredQuery,
   enabled: ClinicalArea,
   warnings: Warning[],
-  options: { now: string; withConfidential: boolean; awaitingFilingSince?: string },
-): Resource[] {
-  const { now, withConfidential, awaitingFilingSince } = options;
+  withConfidential: boolean,
+): ListSpec[] {
   const share = <T extends EntryBase>(entries: readonly T[]) => shareable(entries, withConfidential);
-  const { population, patient } = builder;
-  const lists: Resource[] = [];
+  const { population } = builder;
+  const lists: ListSpec[] = [];
   /** Every clinical item carried, by record id, so problems and consultations reference only what is here. */
   const carried = new Map<string, string>();
   const list = (kind: PrimaryList, references: string[], withheld: boolean, contained?: Resource[]) =>
-    lists.push(
-      primaryList(kind, references, {
-        patient,
-        date: now,
-        confidentialWithheld: withheld,
-        ...(awaitingFilingSince === undefined ? {} : { awaitingFilingSince }),
-        id: `${kind}-${patient.id}`,
-        ...(contained ? { contained } : {}),
-      }),
-    );
+    lists.push({ secondary: false, code: kind, references, withheld, ...(contained ? { contained } : {}) });
+  /**
+   * The secondary Lists of GPC lists_for_message_structure.md: one per kind of item carried, only
+   * where an item is carried or was withheld as confidential (never empty without a warning).
+   */
+  const secondaryLists = (codes: Partial<Record<SecondaryKind, SecondaryList>>, related: readonly RecordEntry[]) => {
+    const found = new Map<SecondaryList, { references: Set<string>; withheld: boolean }>();
+    for (const entry of related) {
+      const kind = secondaryKindOf(entry);
+      const code = kind === undefined ? undefined : codes[kind];
+      if (code === undefined) continue;
+      const bucket = found.get(code) ?? { references: new Set<string>(), withheld: false };
+      found.set(code, bucket);
+      const reference = carried.get(entry.id);
+      if (reference !== undefined) bucket.references.add(reference);
+      else if (!isShareableEntry(entry)) bucket.withheld = true;
+    }
+    for (const [code, { references, withheld }] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
+      if (references.size > 0 || withheld) lists.push({ secondary: true, code, references: [...references], withheld });
+    }
+  };
   const asked = (area: AreaKey, present: boolean): boolean => {
     if (!present) return false;
     if (enabled[area]) return true;
@@ -284,21 +414,32 @@ function addAreas(
     let chosen = items.filter((consultation) => inRange(consultation.date, period));
     if (mostRecent !== undefined) chosen = chosen.slice(-mostRecent);
     const references = chosen.map((consultation) => {
-      addConsultationContents(builder, record, consultation.entryIds, carried);
+      addRecordEntries(builder, record, consultation.entryIds, carried);
       return toGpcConsultation(builder, consultation, carried);
     });
     list('consultations', references, withheld);
+    const contained = recordEntries(
+      record,
+      chosen.flatMap((consultation) => consultation.entryIds),
+    );
+    secondaryLists(secondaryListCodes.consultations, contained);
   }
   if (query.problems && asked('problems', true)) {
     const { status } = query.problems;
     const { items, withheld } = share(record.problems);
-    const references = items
-      .filter((problem) => status === undefined || problem.status === status)
-      .map((problem) => {
-        builder.add(toGpcProblem(builder, problem, carried));
-        return `Condition/${problem.id}`;
-      });
+    const chosen = items.filter((problem) => status === undefined || problem.status === status);
+    for (const problem of chosen) carried.set(problem.id, `Condition/${problem.id}`);
+    const references = chosen.map((problem) => {
+      addRecordEntries(builder, record, problem.linkedIds, carried);
+      builder.add(toGpcProblem(builder, problem, carried));
+      return `Condition/${problem.id}`;
+    });
     list('problems', references, withheld);
+    const linked = recordEntries(
+      record,
+      chosen.flatMap((problem) => problem.linkedIds),
+    );
+    secondaryLists(secondaryListCodes.problems, linked);
   }
   return lists;
 }
