@@ -145,7 +145,7 @@ export class Engine {
     );
 
     this.mailbox = new Mailbox(this.clock);
-    this.devices = new DeviceTrust(this.clock, this.mailbox);
+    this.devices = new DeviceTrust(this.clock, this.mailbox, (event) => this.audit(event));
     this.auth = new AuthService({
       clock: this.clock,
       population: () => this.population,

@@ -21,6 +21,8 @@ describe('partner API golden samples (fixtures/systmone, fixtures/emis)', () => 
     ['systmone/throttled.response.xml', systmone.ClientIntegrationError],
     ['emis/get-medical-record.response.xml', emis.success(emis.MedicalRecordResult)],
     ['emis/partner-not-activated.response.xml', emis.EmisError],
+    ['systmone/get-tasks.response.xml', systmone.GetTasksResponse],
+    ['emis/get-workflow-items.response.xml', emis.success(emis.WorkflowItemsResult)],
   ] as const)('%s matches its contract', (path, schema) => {
     schema.parse(plain(fixture(path)));
   });
@@ -62,6 +64,8 @@ describe('partner API golden samples (fixtures/systmone, fixtures/emis)', () => 
       });
       const updated = plain(await post(`/systmone/${ods}/client-integration`, update)) as Record<string, unknown>;
       expect(updated['Error']).toBeUndefined();
+      const tasks = fill(fixture('systmone/get-tasks.request.xml'), { ...values, RequestUID: randomUUID() });
+      systmone.GetTasksResponse.parse(plain(await post(`/systmone/${ods}/client-integration`, tasks)));
     });
 
     it('answers the EMIS samples with documents that match the contracts', async () => {
@@ -84,6 +88,11 @@ describe('partner API golden samples (fixtures/systmone, fixtures/emis)', () => 
       ).toBe(nhsNumber);
       const filed = await post('/emis/partner-api/FileRecord', fill(fixture('emis/file-record.request.xml'), values));
       expect(emis.success(emis.FileStatus).parse(plain(filed)).Result.FileStatus).toBe('Accepted');
+      const items = await post(
+        '/emis/partner-api/GetWorkflowItems',
+        fill(fixture('emis/get-workflow-items.request.xml'), values),
+      );
+      emis.success(emis.WorkflowItemsResult).parse(plain(items));
     });
   });
 });

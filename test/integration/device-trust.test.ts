@@ -49,4 +49,22 @@ describe('Internet SystmOne device sign-in and the mailbox (/__sim/devices, /__s
     expect((await post('login', { username: 'x', deviceId: 'd' })).status).toBe(400);
     expect((await post('login', { username: 'nobody-here', password: 'p', deviceId: 'd' })).status).toBe(404);
   });
+
+  it('puts device sign-in in the audit trail, filterable by surface, action, organisation and device', async () => {
+    const user = manifest.users.filter((candidate) => candidate.email !== undefined)[1];
+    if (!user) throw new Error('the estate has no second user with an email');
+    await post('login', { username: user.username, password: 'secret', deviceId: 'audit-desk' });
+    expect((await post('verify', { username: user.username, deviceId: 'audit-desk', passcode: 'nope' })).status).toBe(
+      401,
+    );
+    type Events = { events: { action: string; user?: string; organisation?: string; device?: string }[] };
+    const audit = async (query: string) =>
+      ((await (await fetch(`${gpsim.url}/__sim/audit?${query}`)).json()) as Events).events;
+    const signIn = await audit(`surface=device&device=audit-desk&organisation=${user.ods}`);
+    expect(signIn.map((event) => event.action)).toEqual(['device-passcode-sent', 'device-passcode-wrong']);
+    expect(signIn[0]).toMatchObject({ user: user.username, organisation: user.ods, device: 'audit-desk' });
+    const wrong = await audit(`action=device-passcode-wrong&user=${user.username}`);
+    expect(wrong).toHaveLength(1);
+    expect(await audit('surface=device&device=no-such-device')).toEqual([]);
+  });
 });

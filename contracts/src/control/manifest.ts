@@ -50,6 +50,12 @@ export const ManifestUser = z.object({
   jobRole: z.object({ code: z.string(), display: z.string() }),
   accessRole: z.object({ code: z.string(), display: z.string() }),
   email: z.string().optional(),
+  otherRoles: z
+    .array(z.object({ ods: z.string(), role: StaffRole, sdsRoleProfileId: z.string() }))
+    .optional()
+    .describe(
+      'Multi-site staff: the roles the same person (same username) holds at other practices; CIS2 login asks them to pick one (selected_roleid).',
+    ),
 });
 
 export const ManifestMailbox = z.object({

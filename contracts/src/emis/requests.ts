@@ -78,6 +78,16 @@ export const CreateTask = z.object({
   Group: text(100).optional(),
 });
 
+/** Workflow Manager items of the practice, optionally one folder, one status or one patient's. */
+export const GetWorkflowItems = z.object({
+  ...Session,
+  ...PatientRef,
+  Folder: z.enum(['Document Management', 'Tasks']).optional(),
+  Status: z.enum(['Awaiting Action', 'In Progress', 'Filed', 'Completed', 'Rejected', 'Cancelled']).optional(),
+});
+
+export const GetWorkflowItem = z.object({ ...Session, ItemId: text(64) });
+
 export const GetAppointmentSessions = z.object({
   ...Session,
   DateFrom: z.iso.date(),

@@ -98,3 +98,33 @@ export const FileStatus = z.object({
 });
 
 export const success = <T extends z.ZodType>(result: T) => z.object({ Outcome: z.literal('Success'), Result: result });
+
+/** One Workflow Manager item (approximate: folder, category and statuses as EMIS Web shows them). */
+export const WorkflowItem = z.object({
+  ItemId: z.string(),
+  Folder: z.enum(['Document Management', 'Tasks']),
+  Category: z.string(),
+  Subject: z.string(),
+  Priority: z.enum(['Urgent', 'Normal']),
+  Status: z.enum(['Awaiting Action', 'In Progress', 'Filed', 'Completed', 'Rejected', 'Cancelled']),
+  AssignedTo: z.object({ Kind: z.enum(['User', 'Team', 'Role']), Name: z.string() }),
+  NhsNumber: z
+    .string()
+    .regex(/^\d{10}$/)
+    .optional(),
+  LinkedDocument: z.string().optional(),
+  DueDate: z.string().optional(),
+  Sender: z.string(),
+  Received: z.string(),
+  Updated: z.string(),
+  Version: z.string(),
+  Reason: z.string().optional(),
+  Comments: z.object({ Comment: one(z.object({ At: z.string(), By: z.string(), Text: z.string() })) }).optional(),
+});
+
+export const WorkflowItemsResult = z.object({
+  // An empty list is an empty element in XML ('') and an empty object in JSON.
+  WorkflowItems: z.union([z.literal(''), z.object({ Item: one(WorkflowItem).optional() })]),
+});
+
+export const WorkflowItemResult = z.object({ WorkflowItem: WorkflowItem });

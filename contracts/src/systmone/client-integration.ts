@@ -78,3 +78,34 @@ export const GetPatientRecordResponse = z.object({
     RecordState: z.enum(['Open', 'Closed']),
   }),
 });
+
+/** One Task as SystmOne shows it (approximate: task types, statuses and groups are gpsim's names). */
+export const Task = z.object({
+  '@TaskUID': z.string(),
+  '@TaskType': z.string(),
+  '@Urgency': z.enum(['Urgent', 'Normal']),
+  '@Status': z.enum(['Outstanding', 'Started', 'Completed', 'Rejected', 'Cancelled']),
+  '@Created': z.string(),
+  '@Updated': z.string(),
+  '@Version': z.string(),
+  Subject: z.string(),
+  AssignedTo: z.object({ '@Kind': z.enum(['User', 'Group', 'Role']), '#text': z.string() }),
+  Identity: z.object({ NhsNumber: z.string().regex(/^\d{10}$/) }).optional(),
+  LinkedDocument: z.string().optional(),
+  DueDate: z.string().optional(),
+  Source: z.object({ '@Sender': z.string(), '@Channel': z.string() }),
+  Reason: z.string().optional(),
+  Notes: z
+    .union([
+      z.literal(''),
+      z.object({ Note: many(z.object({ '@DateTime': z.string(), '@UserName': z.string(), '#text': z.string() })) }),
+    ])
+    .optional(),
+});
+
+export const GetTasksResponse = z.object({
+  ...Envelope,
+  Response: z.object({ Tasks: z.union([z.literal(''), z.object({ Task: many(Task) })]) }),
+});
+
+export const GetTaskResponse = z.object({ ...Envelope, Response: z.object({ Task }) });

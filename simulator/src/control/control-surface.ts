@@ -186,6 +186,9 @@ async function audit(engine: Engine, request: SimRequest): Promise<SimResponse> 
     ...(request.query.get('nhsNumber') ? { nhsNumber: request.query.get('nhsNumber') as string } : {}),
     ...(request.query.get('user') ? { user: request.query.get('user') as string } : {}),
     ...(request.query.get('surface') ? { surface: request.query.get('surface') as string } : {}),
+    ...(request.query.get('action') ? { action: request.query.get('action') as string } : {}),
+    ...(request.query.get('organisation') ? { organisation: request.query.get('organisation') as string } : {}),
+    ...(request.query.get('device') ? { device: request.query.get('device') as string } : {}),
     ...(since !== null ? { sinceSeq: positiveInteger(since, 'since', Number.MAX_SAFE_INTEGER, 0) } : {}),
     limit: limit === null ? 100 : positiveInteger(limit, 'limit', 1000),
   });

@@ -23,21 +23,24 @@ export function deviceRoutes(engine: Engine): Route[] {
     {
       method: 'POST',
       path: '/__sim/devices/login',
-      handler: (request) => {
+      handler: async (request) => {
         const body = parseJsonBody(request, control.DeviceLogin);
         const staff = user(body.username);
         request.annotations.ods = staff.ods;
-        return jsonResponse(200, engine.devices.login(staff, body.deviceId));
+        return jsonResponse(200, await engine.devices.login(staff, body.deviceId));
       },
     },
     {
       method: 'POST',
       path: '/__sim/devices/verify',
-      handler: (request) => {
+      handler: async (request) => {
         const body = parseJsonBody(request, control.DeviceVerify);
         const staff = user(body.username);
         request.annotations.ods = staff.ods;
-        return jsonResponse(200, { status: 'trusted', ...engine.devices.verify(staff, body.deviceId, body.passcode) });
+        return jsonResponse(200, {
+          status: 'trusted',
+          ...(await engine.devices.verify(staff, body.deviceId, body.passcode)),
+        });
       },
     },
     {

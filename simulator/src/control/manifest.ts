@@ -1,6 +1,7 @@
 import type { control } from '@gpsim/contracts';
 import { archetypeDescriptions, archetypeKeys } from '../domain/archetypes';
 import { partnerCredentials } from '../domain/partners';
+import type { StaffUser } from '../domain/estate';
 import type { Engine } from '../engine';
 
 /** The GP Connect service roots of a practice (routing segments as the specification suggests). */
@@ -14,6 +15,11 @@ export async function buildManifest(engine: Engine): Promise<control.Manifest> {
   const { population } = engine;
   const baseUrl = engine.baseUrl;
   const estate = population.estate;
+  // Multi-site staff appear in each practice's list under one username.
+  const rolesByUsername = new Map<string, StaffUser[]>();
+  for (const member of population.practices.flatMap((practice) => practice.staff)) {
+    rolesByUsername.set(member.username, [...(rolesByUsername.get(member.username) ?? []), member]);
+  }
   const settings = await Promise.all(population.practices.map((practice) => engine.practiceSettings.get(practice)));
   const partners = partnerCredentials(estate.spec.seed).map((partner) => ({
     ...partner,
@@ -71,17 +77,23 @@ export async function buildManifest(engine: Engine): Promise<control.Manifest> {
       }),
     ),
     users: population.practices.flatMap((practice) =>
-      practice.staff.map((member) => ({
-        username: member.username,
-        role: member.role,
-        ods: practice.ods,
-        name: `${member.prefix} ${member.given} ${member.family}`,
-        sdsUserId: member.sdsUserId,
-        sdsRoleProfileId: member.sdsRoleProfileId,
-        jobRole: member.jobRole,
-        accessRole: member.accessRole,
-        ...(member.email ? { email: member.email } : {}),
-      })),
+      practice.staff.map((member) => {
+        const otherRoles = (rolesByUsername.get(member.username) ?? [])
+          .filter((role) => role !== member)
+          .map((role) => ({ ods: role.ods, role: role.role, sdsRoleProfileId: role.sdsRoleProfileId }));
+        return {
+          username: member.username,
+          role: member.role,
+          ods: practice.ods,
+          name: `${member.prefix} ${member.given} ${member.family}`,
+          sdsUserId: member.sdsUserId,
+          sdsRoleProfileId: member.sdsRoleProfileId,
+          jobRole: member.jobRole,
+          accessRole: member.accessRole,
+          ...(member.email ? { email: member.email } : {}),
+          ...(otherRoles.length > 0 ? { otherRoles } : {}),
+        };
+      }),
     ),
     consumers: estate.consumers.map((consumer) => ({ ...consumer })),
     mesh: { baseUrl: `${baseUrl}/mesh`, sharedSecret: engine.mesh.directory.sharedSecret },

@@ -1,7 +1,8 @@
 import { control } from '@gpsim/contracts';
 import { SimError } from '../domain/errors';
 import type { TaskChange } from '../domain/task-service';
-import type { TaskStatus } from '../domain/tasks';
+import type { Task, TaskStatus } from '../domain/tasks';
+import { presentTask } from '../domain/task-presentation';
 import { taskStatuses } from '../domain/tasks';
 import type { Engine } from '../engine';
 import { jsonResponse, parseJsonBody } from '../transport/json';
@@ -10,8 +11,8 @@ import type { Route } from '../transport/types';
 const MAX_TASKS = 500;
 
 /**
- * GET /__sim/tasks?ods&status and POST /__sim/tasks/{id}: practice workflow as staff see it, and
- * what they do with an item (complete, file to record, reassign, reject with a reason).
+ * GET /__sim/tasks?ods&status and POST /__sim/tasks/{id}: practice workflow as staff see it (each
+ * item with its SystmOne or EMIS presentation), and what they do with an item (complete, file to record, reassign, reject with a reason).
  */
 export function taskRoutes(engine: Engine): Route[] {
   return [
@@ -41,13 +42,14 @@ export function taskRoutes(engine: Engine): Route[] {
           ...(status !== null ? { status: status as TaskStatus } : {}),
           limit: MAX_TASKS,
         });
-        return jsonResponse(200, { tasks });
+        return jsonResponse(200, { tasks: tasks.map((task) => withPresentation(engine, task)) });
       },
     },
     {
       method: 'GET',
       path: '/__sim/tasks/:id',
-      handler: async (request) => jsonResponse(200, await engine.tasks.get(request.params.id ?? '')),
+      handler: async (request) =>
+        jsonResponse(200, withPresentation(engine, await engine.tasks.get(request.params.id ?? ''))),
     },
     {
       method: 'POST',
@@ -55,10 +57,16 @@ export function taskRoutes(engine: Engine): Route[] {
       handler: async (request) => {
         const body = parseJsonBody(request, control.TaskAction);
         const change = toChange(body);
-        return jsonResponse(200, await engine.tasks.change(request.params.id ?? '', change));
+        return jsonResponse(200, withPresentation(engine, await engine.tasks.change(request.params.id ?? '', change)));
       },
     },
   ];
+}
+
+/** The item plus how the practice's own system shows it (a SystmOne Task or an EMIS Workflow Manager item). */
+function withPresentation(engine: Engine, task: Task) {
+  const practice = engine.population.practice(task.ods);
+  return practice ? { ...task, presentation: presentTask(task, practice.system) } : task;
 }
 
 function toChange(body: control.TaskAction): TaskChange {

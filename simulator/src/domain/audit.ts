@@ -31,6 +31,9 @@ export interface AuditQuery {
   nhsNumber?: string;
   user?: string;
   surface?: string;
+  action?: string;
+  organisation?: string;
+  device?: string;
   sinceSeq?: number;
   limit?: number;
 }

@@ -12,6 +12,8 @@ export const systmOneFunctions = [
   'UpdatePatientRecord',
   'LaunchFunctionality',
   'CreateTask',
+  'GetTasks',
+  'GetTask',
   'GetAppointmentSlots',
   'BookAppointment',
 ] as const;
@@ -24,6 +26,8 @@ export const emisFunctions = [
   'FileRecord',
   'GetFileStatus',
   'CreateTask',
+  'GetWorkflowItems',
+  'GetWorkflowItem',
   'GetAppointmentSessions',
   'BookAppointment',
   'GetDocuments',

@@ -115,6 +115,7 @@ export function buildEstate(spec: EstateSpec, reference: ReferenceData): Estate 
       }),
     );
   }
+  addMultiSiteRoles(practices.slice(0, spec.practices), seedKey, ids);
   const capacity = nhsNumbers.capacity;
   return {
     spec,
@@ -349,6 +350,30 @@ function buildStaff(input: PracticeInput): StaffUser[] {
     }
   }
   return staff;
+}
+
+/**
+ * Locums and salaried GPs often work at more than one practice: each practice's last GP also holds
+ * a GP role at the next practice (a separate SDS role profile, the same person and login), so CIS2
+ * login offers them a choice of role. The role is appended to the other practice's staff list, so
+ * every existing position, id and default user stays as it was.
+ */
+function addMultiSiteRoles(practices: Practice[], seedKey: number, ids: IdCodec): void {
+  if (practices.length < 2) return;
+  const locums = practices.map((practice) => practice.staff.filter((member) => member.role === 'gp').at(-1));
+  practices.forEach((practice, index) => {
+    const locum = locums[index];
+    const other = practices[(index + 1) % practices.length];
+    if (!locum || !other) return;
+    const staffIndex = other.staff.length;
+    other.staff.push({
+      ...locum,
+      id: ids.encode('practitioner', other.index, staffIndex),
+      index: staffIndex,
+      ods: other.ods,
+      sdsRoleProfileId: twelveDigits(seedKey, 2, other.index, staffIndex),
+    });
+  });
 }
 
 function uniqueUsername(base: string, rng: Rng, taken: Set<string>): string {

@@ -50,10 +50,25 @@ describe('the default estate', () => {
     }
   });
 
-  it('keeps usernames and SDS user ids unique across the estate', () => {
+  it('keeps usernames and SDS user ids unique per person, and role profile ids unique per role', () => {
     const staff = practices.flatMap((practice) => practice.staff);
-    expect(new Set(staff.map((member) => member.username)).size).toBe(staff.length);
-    expect(new Set(staff.map((member) => member.sdsUserId)).size).toBe(staff.length);
+    const people = new Map(staff.map((member) => [member.username, member.sdsUserId]));
+    expect(new Set(people.values()).size).toBe(people.size);
+    for (const member of staff) expect(people.get(member.username)).toBe(member.sdsUserId);
+    expect(new Set(staff.map((member) => member.sdsRoleProfileId)).size).toBe(staff.length);
+  });
+
+  it('gives each practice a multi-site GP who also holds a GP role at the next practice', () => {
+    const regular = practices.filter((practice) => !practice.publicTestPractice);
+    regular.forEach((practice, index) => {
+      const next = regular[(index + 1) % regular.length];
+      // Each practice's list ends with the role of the previous practice's multi-site GP.
+      const locum = practice.staff.slice(0, -1).filter((member) => member.role === 'gp');
+      const shared = next?.staff.find((member) => member.username === locum.at(-1)?.username);
+      expect(shared).toMatchObject({ role: 'gp', ods: next?.ods, sdsUserId: locum.at(-1)?.sdsUserId });
+      // The second role is appended, so the practice's own list keeps its positions.
+      expect(shared?.index).toBe((next?.staff.length ?? 0) - 1);
+    });
   });
 
   it('gives most staff a work email on a reserved example domain, and leaves some without one', () => {

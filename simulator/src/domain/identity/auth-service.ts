@@ -13,7 +13,7 @@ import { oauthError } from './oauth-error';
 import { isKnownScope, parseResourceScope, splitScopes } from './scopes';
 import type { SigningKeys } from './signing-keys';
 import { generateSigningKeys, loadSigningKeys, publicJwks, publicPem, saveSigningKeys } from './signing-keys';
-import { defaultGp, findStaff } from './staff-directory';
+import { defaultGp, findStaff, findStaffRole, rolesOfUser } from './staff-directory';
 
 export type SimulatedLaunchError = control.SimulatedLaunchError;
 
@@ -38,6 +38,8 @@ export interface Launch {
   ods: string;
   nhsNumber: string;
   username: string;
+  /** The SDS role profile the user works in at the launching practice. */
+  roleId: string;
   clientId: string;
   autoApprove: boolean;
   encounter?: string;
@@ -50,6 +52,8 @@ export interface GrantContext {
   clientId: string;
   scopes: string[];
   username?: string;
+  /** The selected role (SDS role profile id): which organisation and permissions the user acts with. */
+  roleId?: string;
   patientId?: string;
   encounter?: string;
   launchId?: string;
@@ -271,8 +275,8 @@ export class AuthService {
         'nhsNumber',
       );
     }
-    const user = findStaff(population, request.username);
-    if (!user || user.ods !== practice.ods) {
+    const user = rolesOfUser(population, request.username).find((role) => role.ods === practice.ods);
+    if (!user) {
       throw oauthError(
         'invalid_request',
         `No user ${request.username} at ${practice.ods}: pick one from the users in GET /__sim/fixtures.`,
@@ -300,6 +304,7 @@ export class AuthService {
       ods: practice.ods,
       nhsNumber: found.patient.nhsNumber,
       username: user.username,
+      roleId: user.sdsRoleProfileId,
       clientId: request.app.clientId,
       autoApprove: request.autoApprove ?? false,
       ...(request.encounter === undefined ? {} : { encounter: request.encounter }),
@@ -421,18 +426,36 @@ export class AuthService {
   }
 
   /** The user approved (or auto-approval did): mint a code and say where to send the browser. */
-  approve(pending: PendingAuthorization, chosen: { username?: string; nhsNumber?: string } = {}): string {
+  approve(
+    pending: PendingAuthorization,
+    chosen: { username?: string; roleId?: string; nhsNumber?: string } = {},
+  ): string {
     const population = this.deps.population();
     const { launch, client } = pending;
     let username: string | undefined;
+    let roleId: string | undefined;
     let patient: Patient | undefined;
     if (launch) {
       username = launch.username;
+      roleId = launch.roleId;
       patient = population.byNhsNumber(launch.nhsNumber)?.patient;
     } else {
       const practice = this.standalonePractice(client);
       const user = findStaff(population, chosen.username ?? client.username ?? '') ?? defaultGp(practice);
       username = user?.username;
+      roleId = user?.sdsRoleProfileId;
+      if (user && chosen.roleId !== undefined) {
+        if (!findStaffRole(population, user.username, chosen.roleId)) {
+          throw oauthError(
+            'invalid_request',
+            `${user.username} holds no role ${chosen.roleId}: pick one of ${rolesOfUser(population, user.username)
+              .map((role) => `${role.sdsRoleProfileId} (${role.role} at ${role.ods})`)
+              .join(', ')}.`,
+            'selected_roleid',
+          );
+        }
+        roleId = chosen.roleId;
+      }
       if (pending.scopes.includes('launch/patient')) {
         const nhsNumber = chosen.nhsNumber ?? client.nhsNumber;
         patient = nhsNumber ? population.byNhsNumber(nhsNumber)?.patient : population.patientAt(practice, 0);
@@ -444,6 +467,7 @@ export class AuthService {
       clientId: client.clientId,
       scopes: pending.scopes,
       ...(username === undefined ? {} : { username }),
+      ...(roleId === undefined ? {} : { roleId }),
       ...(patient ? { patientId: patient.id } : {}),
       ...(launch?.encounter === undefined ? {} : { encounter: launch.encounter }),
       ...(launch ? { launchId: launch.id } : {}),
@@ -638,7 +662,7 @@ export class AuthService {
   private issue(grant: GrantContext, withRefresh: boolean): TokenResponse {
     const population = this.deps.population();
     const now = this.nowSeconds();
-    const user = grant.username === undefined ? undefined : findStaff(population, grant.username);
+    const user = grant.username === undefined ? undefined : this.actingUser(grant.username, grant.roleId);
     const patient = grant.patientId === undefined ? undefined : population.patientById(grant.patientId);
     const practice = patient ? population.practiceOf(patient) : user ? population.practice(user.ods) : undefined;
     const fhirUser = user ? `${this.fhirBase}/Practitioner/${user.id}` : undefined;
@@ -693,6 +717,15 @@ export class AuthService {
       response.refresh_token = this.newRefreshToken(grant);
     }
     return response;
+  }
+
+  /** The user in the role they selected (their default role when they chose none). */
+  private actingUser(username: string, roleId: string | undefined): StaffUser | undefined {
+    const population = this.deps.population();
+    return (
+      (roleId === undefined ? undefined : findStaffRole(population, username, roleId)) ??
+      findStaff(population, username)
+    );
   }
 
   private newRefreshToken(grant: GrantContext): string {
@@ -768,17 +801,16 @@ export class AuthService {
     const claims: Record<string, unknown> = {};
     if (scopes.includes('nationalrbacaccess')) {
       claims['nhsid_useruid'] = user.sdsUserId;
-      claims['nhsid_nrbac_roles'] = [
-        {
-          person_orgid: user.sdsUserId,
-          person_roleid: user.sdsRoleProfileId,
-          org_code: user.ods,
-          role_name: `"${user.accessRole.display}":"${user.jobRole.display}"`,
-          // The R-code is the user's SDS job role; the activity-set (S) and job-category (G) codes are
-          // fixed stand-ins, as the estate does not model them.
-          role_code: `S8000:G8000:${user.jobRole.code}`,
-        },
-      ];
+      // Every role the person holds: a multi-site user has one per practice they work at.
+      claims['nhsid_nrbac_roles'] = rolesOfUser(this.deps.population(), user.username).map((role) => ({
+        person_orgid: role.sdsUserId,
+        person_roleid: role.sdsRoleProfileId,
+        org_code: role.ods,
+        role_name: `"${role.accessRole.display}":"${role.jobRole.display}"`,
+        // The R-code is the user's SDS job role; the activity-set (S) and job-category (G) codes are
+        // fixed stand-ins, as the estate does not model them.
+        role_code: `S8000:G8000:${role.jobRole.code}`,
+      }));
     }
     if (scopes.includes('selectedrole')) claims['selected_roleid'] = user.sdsRoleProfileId;
     return claims;
@@ -870,7 +902,7 @@ export class AuthService {
 
   /** OIDC UserInfo for the user behind an access token. */
   userInfo(claims: AccessClaims): Record<string, unknown> {
-    const user = findStaff(this.deps.population(), claims.sub);
+    const user = this.actingUser(claims.sub, claims.sds_role_profile_id);
     if (!user)
       throw oauthError('invalid_token', 'This token was not issued to a user (backend tokens have no user info).');
     return {

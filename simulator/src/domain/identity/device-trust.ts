@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { AuditEvent } from '../audit';
 import type { SimClock } from '../clock';
 import { SimError } from '../errors';
 import type { StaffUser } from '../estate';
@@ -21,6 +22,21 @@ export const RESEND_SECONDS = 60;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const MAX_TRACKED = 10_000;
+
+/** What the audit trail records of a device sign-in (surface "device"). */
+export const deviceTrustActions = [
+  'device-login-trusted',
+  'device-passcode-sent',
+  'device-no-email',
+  'device-passcode-accepted',
+  'device-passcode-wrong',
+  'device-locked-out',
+  'device-trust-lapsed',
+] as const;
+export type DeviceTrustAction = (typeof deviceTrustActions)[number];
+
+/** Where device sign-in events go: the engine's append-only audit trail. */
+export type DeviceAudit = (event: Omit<AuditEvent, 'time'>) => Promise<void>;
 
 export type DeviceLoginResult =
   { status: 'trusted'; trustedUntil: string } | { status: 'passcode-sent'; sentTo: string; expiresAt: string };
@@ -51,21 +67,54 @@ export class DeviceTrust {
   constructor(
     private readonly clock: SimClock,
     private readonly mailbox: Mailbox,
+    private readonly audit: DeviceAudit,
     private readonly passcode: () => string = () => String(randomInt(0, 1_000_000)).padStart(6, '0'),
   ) {}
 
   /** A login from a device: trusted devices go straight in; others get a passcode by email. */
-  login(user: StaffUser, deviceId: string): DeviceLoginResult {
+  async login(user: StaffUser, deviceId: string): Promise<DeviceLoginResult> {
     checkDeviceId(deviceId);
-    const until = this.trusted.get(key(user, deviceId));
+    const id = key(user, deviceId);
+    const until = this.trusted.get(id);
     if (until !== undefined && until > this.clock.now()) {
+      await this.record(user, deviceId, 'device-login-trusted', 'allowed');
       return { status: 'trusted', trustedUntil: new Date(until).toISOString() };
+    }
+    if (until !== undefined) {
+      this.trusted.delete(id);
+      await this.record(
+        user,
+        deviceId,
+        'device-trust-lapsed',
+        'refused',
+        `trusted until ${new Date(until).toISOString()}`,
+      );
     }
     return this.sendPasscode(user, deviceId);
   }
 
-  private sendPasscode(user: StaffUser, deviceId: string): DeviceLoginResult {
+  private async record(
+    user: StaffUser,
+    deviceId: string,
+    action: DeviceTrustAction,
+    outcome: 'allowed' | 'refused',
+    reason?: string,
+  ): Promise<void> {
+    await this.audit({
+      surface: 'device',
+      action,
+      user: user.username,
+      role: user.role,
+      organisation: user.ods,
+      device: deviceId,
+      ...(reason !== undefined ? { reason } : {}),
+      outcome,
+    });
+  }
+
+  private async sendPasscode(user: StaffUser, deviceId: string): Promise<DeviceLoginResult> {
     if (user.email === undefined || user.email === '') {
+      await this.record(user, deviceId, 'device-no-email', 'refused');
       throw new SimError(
         'forbidden',
         `${user.username} has no work email address, so this device cannot be validated: ask a System Administrator at ${user.ods} to add one to the user profile.`,
@@ -76,6 +125,7 @@ export class DeviceTrust {
     const id = key(user, deviceId);
     const previous = this.pending.get(id);
     if (previous?.lockedUntil !== undefined && previous.lockedUntil > now) {
+      await this.record(user, deviceId, 'device-locked-out', 'refused', 'sign-in while locked');
       throw new SimError(
         'rate-limited',
         `Too many wrong passcodes: this device is locked until ${new Date(previous.lockedUntil).toISOString()}; try again then.`,
@@ -99,11 +149,12 @@ export class DeviceTrust {
       subject: 'SystmOne device authentication passcode',
       body: `Your one-time passcode is ${code}. Enter it to authenticate this device (${deviceId}) for SystmOne. It expires in ${PASSCODE_MINUTES} minutes. If you did not try to sign in, tell your System Administrator.`,
     });
+    await this.record(user, deviceId, 'device-passcode-sent', 'allowed', `sent to ${maskEmail(user.email)}`);
     return { status: 'passcode-sent', sentTo: maskEmail(user.email), expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** The passcode from the email: right, and the device is trusted for 30 days of simulated time. */
-  verify(user: StaffUser, deviceId: string, code: string): { trustedUntil: string } {
+  async verify(user: StaffUser, deviceId: string, code: string): Promise<{ trustedUntil: string }> {
     checkDeviceId(deviceId);
     const now = this.clock.now();
     const id = key(user, deviceId);
@@ -118,6 +169,7 @@ export class DeviceTrust {
       );
     }
     if (pending.lockedUntil !== undefined && pending.lockedUntil > now) {
+      await this.record(user, deviceId, 'device-locked-out', 'refused', 'passcode entered while locked');
       throw new SimError(
         'rate-limited',
         `Too many wrong passcodes: try again after ${new Date(pending.lockedUntil).toISOString()}.`,
@@ -131,12 +183,14 @@ export class DeviceTrust {
       if (pending.wrong >= MAX_WRONG_PASSCODES) {
         pending.lockedUntil = now + LOCKOUT_MINUTES * MINUTE;
         pending.expiresAt = pending.lockedUntil;
+        await this.record(user, deviceId, 'device-locked-out', 'refused', `${MAX_WRONG_PASSCODES} wrong passcodes`);
         throw new SimError(
           'rate-limited',
           `${MAX_WRONG_PASSCODES} wrong passcodes: this device is locked for ${LOCKOUT_MINUTES} minutes, then sign in again for a new passcode.`,
           { detail: { retryAfterS: LOCKOUT_MINUTES * 60 } },
         );
       }
+      await this.record(user, deviceId, 'device-passcode-wrong', 'refused', `wrong passcode ${pending.wrong}`);
       throw new SimError(
         'unauthorised',
         `Wrong passcode: ${MAX_WRONG_PASSCODES - pending.wrong} tries left. Use the latest code e-mailed to you.`,
@@ -147,6 +201,13 @@ export class DeviceTrust {
     const until = now + DEVICE_TRUST_DAYS * DAY;
     if (this.trusted.size >= MAX_TRACKED && !this.trusted.has(id)) this.trusted.clear();
     this.trusted.set(id, until);
+    await this.record(
+      user,
+      deviceId,
+      'device-passcode-accepted',
+      'allowed',
+      `trusted until ${new Date(until).toISOString()}`,
+    );
     return { trustedUntil: new Date(until).toISOString() };
   }
 

@@ -82,6 +82,7 @@ export function assertAuthorised(identity: Identity, permission: Permission, mat
     throw new SimError(
       'forbidden',
       `The ${identity.role} role may not ${permission.action} ${permission.area}: sign in as a user whose role allows it (see GET /__sim/roles).`,
+      { detail: { reason: 'role', role: identity.role } },
     );
   }
 }

@@ -15,3 +15,19 @@ export function findStaff(population: Population, username: string): StaffUser |
 export function defaultGp(practice: Practice): StaffUser | undefined {
   return practice.staff.find((member) => member.role === 'gp') ?? practice.staff[0];
 }
+
+/**
+ * Every role the person with this username holds, in estate order: one per practice they work at
+ * (multi-site staff hold several, each with its own SDS role profile id). The first is their default.
+ */
+export function rolesOfUser(population: Population, username: string): StaffUser[] {
+  const wanted = username.toLowerCase();
+  return population.practices.flatMap((practice) =>
+    practice.staff.filter((candidate) => candidate.username.toLowerCase() === wanted),
+  );
+}
+
+/** The person's role with this SDS role profile id, if they hold it. */
+export function findStaffRole(population: Population, username: string, roleId: string): StaffUser | undefined {
+  return rolesOfUser(population, username).find((role) => role.sdsRoleProfileId === roleId);
+}

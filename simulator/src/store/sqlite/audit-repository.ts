@@ -78,6 +78,9 @@ export class SqliteAuditRepository implements AuditRepository {
     if (query.nhsNumber !== undefined) conditions.push('nhs_number = @nhsNumber');
     if (query.user !== undefined) conditions.push('user = @user');
     if (query.surface !== undefined) conditions.push('surface = @surface');
+    if (query.action !== undefined) conditions.push('action = @action');
+    if (query.organisation !== undefined) conditions.push('organisation = @organisation');
+    if (query.device !== undefined) conditions.push('device = @device');
     const rows = this.db
       .prepare(
         `SELECT seq, time, surface, action, nhs_number, client_id, user, role, organisation, device, reason, trace_id, outcome
@@ -88,6 +91,9 @@ export class SqliteAuditRepository implements AuditRepository {
         nhsNumber: query.nhsNumber ?? null,
         user: query.user ?? null,
         surface: query.surface ?? null,
+        action: query.action ?? null,
+        organisation: query.organisation ?? null,
+        device: query.device ?? null,
         limit: query.limit ?? 100,
       }) as AuditRow[];
     return rows.map(fromRow);

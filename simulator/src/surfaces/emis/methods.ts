@@ -13,6 +13,9 @@ import { readBody } from './emis-codec';
 import { emisError } from './emis-errors';
 import { bookPracticeSlot, dayRange, freePracticeSlots } from '../shared/partner-appointments';
 import { matchedPatient, medicalRecord } from './medical-record-mapper';
+import { partnerTask, partnerTasks } from '../shared/partner-tasks';
+import type { Task } from '../../domain/tasks';
+import { emisWorkflowView } from '../../domain/task-presentation';
 import type { EmisSession } from './sessions';
 import { assertActivated, session, tokenSession } from './sessions';
 import { bearerToken } from '../oauth/bearer';
@@ -237,6 +240,73 @@ const createTask: Method<typeof emis.CreateTask> = {
   },
 };
 
+function workflowItem(task: Task, detailed: boolean): Plain {
+  const view = emisWorkflowView(task);
+  return {
+    ItemId: task.id,
+    Folder: view.folder,
+    Category: view.category,
+    Subject: task.title,
+    Priority: view.priority,
+    Status: view.status,
+    AssignedTo: { Kind: view.assignedTo.kind, Name: view.assignedTo.name },
+    ...(task.nhsNumber !== undefined ? { NhsNumber: task.nhsNumber } : {}),
+    ...(view.linkedDocument !== undefined ? { LinkedDocument: view.linkedDocument } : {}),
+    ...(task.dueDate !== undefined ? { DueDate: task.dueDate } : {}),
+    Sender: task.source.sender,
+    Received: task.createdAt,
+    Updated: task.updatedAt,
+    Version: String(task.version),
+    ...(detailed && task.reason !== undefined ? { Reason: task.reason } : {}),
+    ...(detailed && task.comments.length > 0
+      ? {
+          Comments: {
+            Comment: task.comments.map((comment) => ({ At: comment.at, By: comment.by, Text: comment.text })),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Workflow Manager items of the practice, narrowed by folder, status or patient. */
+const getWorkflowItems: Method<typeof emis.GetWorkflowItems> = {
+  schema: emis.GetWorkflowItems,
+  write: false,
+  async run(engine, current, body, request) {
+    const named = body.PatientId !== undefined || body.NhsNumber !== undefined;
+    const patient = named ? await patientOf(engine, current, body, 'read-tasks', request.traceId) : undefined;
+    const tasks = await partnerTasks(
+      engine,
+      current.practice,
+      current.user,
+      patient ? { nhsNumber: patient.nhsNumber } : {},
+    );
+    const items: Plain[] = tasks
+      .filter((task) => {
+        const view = emisWorkflowView(task);
+        return (
+          (body.Folder === undefined || view.folder === body.Folder) &&
+          (body.Status === undefined || view.status === body.Status)
+        );
+      })
+      .map((task) => workflowItem(task, false));
+    const found: Plain = items.length > 0 ? { Item: items } : {};
+    await audit(engine, current, 'read-tasks', patient, 'allowed', request.traceId);
+    return { WorkflowItems: found };
+  },
+};
+
+const getWorkflowItem: Method<typeof emis.GetWorkflowItem> = {
+  schema: emis.GetWorkflowItem,
+  write: false,
+  async run(engine, current, body, request) {
+    const task = await partnerTask(engine, current.practice, current.user, body.ItemId);
+    const patient = task.nhsNumber === undefined ? undefined : engine.population.byNhsNumber(task.nhsNumber)?.patient;
+    await audit(engine, current, 'read-task', patient, 'allowed', request.traceId);
+    return { WorkflowItem: workflowItem(task, true) };
+  },
+};
+
 /** Free slots grouped by session (one clinician's morning or afternoon surgery), over at most two weeks. */
 const getAppointmentSessions: Method<typeof emis.GetAppointmentSessions> = {
   schema: emis.GetAppointmentSessions,
@@ -348,6 +418,8 @@ export const emisMethods: Record<EmisFunction, Method<z.ZodType>> = {
   FileRecord: fileRecord as Method<z.ZodType>,
   GetFileStatus: getFileStatus as Method<z.ZodType>,
   CreateTask: createTask as Method<z.ZodType>,
+  GetWorkflowItems: getWorkflowItems as Method<z.ZodType>,
+  GetWorkflowItem: getWorkflowItem as Method<z.ZodType>,
   GetAppointmentSessions: getAppointmentSessions as Method<z.ZodType>,
   BookAppointment: bookAppointment as Method<z.ZodType>,
   GetDocuments: getDocuments as Method<z.ZodType>,

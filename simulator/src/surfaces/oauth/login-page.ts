@@ -5,6 +5,12 @@ export interface PatientChoice {
   label: string;
 }
 
+/** A signed-in user with roles at several organisations, asked which one to work in. */
+export interface RoleChoice {
+  username: string;
+  roles: { id: string; label: string }[];
+}
+
 export interface LoginPageModel {
   pending: PendingAuthorization;
   /** Who is launching (EHR launch): the user is already signed in to the clinical system. */
@@ -13,6 +19,7 @@ export interface LoginPageModel {
   /** Standalone launch: the login form and the patient picker. */
   defaultUsername?: string;
   patients: PatientChoice[];
+  roleChoice?: RoleChoice;
   error?: string;
 }
 
@@ -32,8 +39,13 @@ export function renderLoginPage(model: LoginPageModel): string {
     .map(([name, value]) => hidden(name, value as string | undefined))
     .join('');
   const scopes = pending.scopes.map((scope) => `<li><code>${escape(scope)}</code></li>`).join('');
-  const who =
-    model.launchUser === undefined
+  const who = model.roleChoice
+    ? `<p>Signed in as <strong>${escape(model.roleChoice.username)}</strong>. Choose the role to work in:</p>
+${hidden('username', model.roleChoice.username)}
+<label>Role <select name="selected_roleid">${model.roleChoice.roles
+        .map((role) => `<option value="${escape(role.id)}">${escape(role.label)}</option>`)
+        .join('')}</select></label>`
+    : model.launchUser === undefined
       ? `<label>Username <input name="username" autocomplete="username" required value="${escape(model.defaultUsername ?? '')}"></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>`
       : `<p>Signed in as <strong>${escape(model.launchUser)}</strong>${

@@ -1,16 +1,17 @@
 import type { AuthorizeParams, PendingAuthorization } from '../../domain/identity/auth-service';
 import { AuthorizeRedirect } from '../../domain/identity/auth-service';
 import { oauthError } from '../../domain/identity/oauth-error';
-import { findStaff } from '../../domain/identity/staff-directory';
+import { findStaff, rolesOfUser } from '../../domain/identity/staff-directory';
 import { archetypeKeys } from '../../domain/archetypes';
 import { isVisibleOnRecordApi } from '../../domain/patient-access';
+import type { StaffUser } from '../../domain/estate';
 import type { Engine } from '../../engine';
 import { jsonResponse } from '../../transport/json';
 import type { Route, SimRequest, SimResponse, Surface } from '../../transport/types';
 import { bearerToken } from './bearer';
 import { openidConfiguration, smartConfiguration } from './discovery';
 import { clientCredentials, field, parseForm } from './form';
-import type { PatientChoice } from './login-page';
+import type { PatientChoice, RoleChoice } from './login-page';
 import { renderLoginPage } from './login-page';
 import { renderOAuthError } from './oauth-errors';
 
@@ -73,7 +74,7 @@ export function createOAuthSurface(engine: Engine): Surface {
     return choices;
   }
 
-  function loginPage(pending: PendingAuthorization, error?: string): SimResponse {
+  function loginPage(pending: PendingAuthorization, error?: string, roleChoice?: RoleChoice): SimResponse {
     const launch = pending.launch;
     const practice = auth.standalonePractice(pending.client);
     const patient = launch ? engine.population.byNhsNumber(launch.nhsNumber)?.patient : undefined;
@@ -89,9 +90,15 @@ export function createOAuthSurface(engine: Engine): Surface {
             ? { defaultUsername: practice.staff[0].username }
             : {}),
         patients: patientChoices(pending),
+        ...(roleChoice ? { roleChoice } : {}),
         ...(error === undefined ? {} : { error }),
       }),
     );
+  }
+
+  function roleLabel(role: StaffUser): string {
+    const practice = engine.population.practice(role.ods);
+    return `${role.jobRole.display} at ${practice?.name ?? role.ods} (${role.ods})`;
   }
 
   async function authorize(request: SimRequest): Promise<SimResponse> {
@@ -111,14 +118,34 @@ export function createOAuthSurface(engine: Engine): Surface {
       if (pending.launch) return redirect(auth.approve(pending));
       const username = field(source, 'username') ?? '';
       const user = findStaff(engine.population, username);
-      if (!user || (field(source, 'password') ?? '') === '') {
+      // gpsim checks no real passwords; the role picker continues a sign-in that already gave one.
+      const signedIn = (field(source, 'password') ?? '') !== '' || field(source, 'selected_roleid') !== undefined;
+      if (!user || !signedIn) {
         return loginPage(pending, 'Unknown username or empty password: use a username from GET /__sim/fixtures.');
       }
       const nhsNumber = field(source, 'patient');
-      return redirect(auth.approve(pending, { username: user.username, ...(nhsNumber ? { nhsNumber } : {}) }));
+      const roleId = field(source, 'selected_roleid');
+      const roles = rolesOfUser(engine.population, user.username);
+      // CIS2: a user with roles at several organisations picks the one to work in before going on.
+      if (roles.length > 1 && roleId === undefined) {
+        return loginPage(pending, undefined, {
+          username: user.username,
+          roles: roles.map((role) => ({ id: role.sdsRoleProfileId, label: roleLabel(role) })),
+        });
+      }
+      return redirect(
+        auth.approve(pending, {
+          username: user.username,
+          ...(roleId === undefined ? {} : { roleId }),
+          ...(nhsNumber ? { nhsNumber } : {}),
+        }),
+      );
     }
     if (decision !== undefined) throw oauthError('invalid_request', 'gpsim_decision must be approve or deny.');
-    if (pending.autoApprove) return redirect(auth.approve(pending));
+    if (pending.autoApprove) {
+      const roleId = field(source, 'selected_roleid');
+      return redirect(auth.approve(pending, roleId === undefined ? {} : { roleId }));
+    }
     return loginPage(pending);
   }
 

@@ -6,6 +6,9 @@ import type { SystmOneFunction } from '../../domain/partners';
 import type { Patient } from '../../domain/patient';
 import { searchPracticeList } from '../../domain/practice-patient-search';
 import { bookPracticeSlot, dayRange, freePracticeSlots } from '../shared/partner-appointments';
+import { partnerTask, partnerTasks } from '../shared/partner-tasks';
+import type { Task, TaskStatus } from '../../domain/tasks';
+import { systmOneTaskView } from '../../domain/task-presentation';
 import type { Engine } from '../../engine';
 import type { FunctionContext } from './client-integration';
 import { selectedNhsNumber } from './desktops';
@@ -303,6 +306,84 @@ async function createTask(context: FunctionContext) {
   return [el('TaskUID', null, task.id)];
 }
 
+/** SystmOne task statuses a partner may filter on, and the lifecycle state each names. */
+const taskStatusFilters: Record<string, TaskStatus> = {
+  Outstanding: 'new',
+  Started: 'in-progress',
+  Completed: 'completed',
+  Rejected: 'rejected',
+  Cancelled: 'cancelled',
+};
+
+function taskXml(task: Task, detailed: boolean): { xml: string } {
+  const view = systmOneTaskView(task);
+  return el(
+    'Task',
+    {
+      TaskUID: task.id,
+      TaskType: view.taskType,
+      Urgency: view.urgency,
+      Status: view.status,
+      Created: task.createdAt,
+      Updated: task.updatedAt,
+      Version: String(task.version),
+    },
+    el('Subject', null, task.title),
+    el('AssignedTo', { Kind: view.assignedTo.kind }, view.assignedTo.name),
+    task.nhsNumber !== undefined ? el('Identity', null, el('NhsNumber', null, task.nhsNumber)) : undefined,
+    view.linkedDocument !== undefined ? el('LinkedDocument', null, view.linkedDocument) : undefined,
+    task.dueDate !== undefined ? el('DueDate', null, task.dueDate) : undefined,
+    el('Source', { Sender: task.source.sender, Channel: task.source.surface }),
+    detailed && task.reason !== undefined ? el('Reason', null, task.reason) : undefined,
+    detailed
+      ? el(
+          'Notes',
+          null,
+          ...task.comments.map((comment) => el('Note', { DateTime: comment.at, UserName: comment.by }, comment.text)),
+        )
+      : undefined,
+  );
+}
+
+/** The practice's Tasks, optionally only one Status or one patient's (Identity/NhsNumber). */
+async function getTasks(context: FunctionContext) {
+  const statusName = childText(context.parameters, 'Status');
+  const status = statusName === undefined ? undefined : taskStatusFilters[statusName];
+  if (statusName !== undefined && status === undefined) {
+    throw systmOneError(
+      'invalid-parameter',
+      'InvalidParameter',
+      `Status must be one of ${Object.keys(taskStatusFilters).join(', ')}.`,
+      'Status',
+    );
+  }
+  const nhsRaw = childText(child(context.parameters, 'Identity'), 'NhsNumber');
+  const patient = nhsRaw === undefined ? undefined : await patientByNhsNumber(context, nhsRaw, 'read-tasks');
+  const tasks = await partnerTasks(context.engine, context.practice, context.user, {
+    ...(status !== undefined ? { status } : {}),
+    ...(patient ? { nhsNumber: patient.nhsNumber } : {}),
+  });
+  await audit(context, 'read-tasks', patient, 'allowed');
+  return [el('Tasks', null, ...tasks.map((task) => taskXml(task, false)))];
+}
+
+async function getTask(context: FunctionContext) {
+  const id = childText(context.parameters, 'TaskUID');
+  if (id === undefined) {
+    throw systmOneError(
+      'invalid-parameter',
+      'InvalidParameter',
+      'Send FunctionParameters/TaskUID from GetTasks.',
+      'TaskUID',
+    );
+  }
+  const task = await partnerTask(context.engine, context.practice, context.user, id);
+  const patient =
+    task.nhsNumber === undefined ? undefined : context.engine.population.byNhsNumber(task.nhsNumber)?.patient;
+  await audit(context, 'read-task', patient, 'allowed');
+  return [taskXml(task, true)];
+}
+
 /** The practice's free future slots over at most two weeks (DateFrom..DateTo), from the diary GP Connect shares. */
 async function getAppointmentSlots(context: FunctionContext) {
   const range = dayRange(childText(context.parameters, 'DateFrom'), childText(context.parameters, 'DateTo'));
@@ -361,6 +442,8 @@ export const systmOneFunctionHandlers: Record<SystmOneFunction, FunctionHandler>
   UpdatePatientRecord: updatePatientRecord,
   LaunchFunctionality: launchFunctionality,
   CreateTask: createTask,
+  GetTasks: getTasks,
+  GetTask: getTask,
   GetAppointmentSlots: getAppointmentSlots,
   BookAppointment: bookAppointment,
 };

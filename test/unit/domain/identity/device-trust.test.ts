@@ -1,6 +1,7 @@
 import { SimClock } from '@gpsim/simulator/domain/clock';
 import { SimError } from '@gpsim/simulator/domain/errors';
 import type { StaffUser } from '@gpsim/simulator/domain/estate';
+import type { AuditEvent } from '@gpsim/simulator/domain/audit';
 import { DeviceTrust, maskEmail } from '@gpsim/simulator/domain/identity/device-trust';
 import { Mailbox } from '@gpsim/simulator/domain/mailbox';
 
@@ -32,87 +33,132 @@ describe('device trust', () => {
   let clock: SimClock;
   let mailbox: Mailbox;
   let devices: DeviceTrust;
+  let audit: Omit<AuditEvent, 'time'>[];
   const user = staff('jo.smith@nhs.net');
 
   beforeEach(() => {
     now = Date.parse('2026-11-01T09:00:00Z');
     clock = new SimClock(() => now);
     mailbox = new Mailbox(clock);
-    devices = new DeviceTrust(clock, mailbox, () => '123456');
+    audit = [];
+    devices = new DeviceTrust(
+      clock,
+      mailbox,
+      async (event) => {
+        audit.push(event);
+      },
+      () => '123456',
+    );
   });
 
-  const codeError = (run: () => unknown): SimError => {
+  const codeError = async (run: () => Promise<unknown>): Promise<SimError> => {
     try {
-      run();
+      await run();
     } catch (error) {
       if (error instanceof SimError) return error;
     }
     throw new Error('expected a SimError');
   };
 
-  it('sends a one-time passcode to the work email when the device is unknown', () => {
-    const result = devices.login(user, 'laptop-1');
+  it('sends a one-time passcode to the work email when the device is unknown', async () => {
+    const result = await devices.login(user, 'laptop-1');
     expect(result).toMatchObject({ status: 'passcode-sent', sentTo: 'j*****@nhs.net' });
     const [mail] = mailbox.list({ to: 'jo.smith@nhs.net' });
     expect(mail?.body).toContain('123456');
   });
 
-  it('trusts the device for 30 days of simulated time after the right passcode', () => {
-    devices.login(user, 'laptop-1');
-    devices.verify(user, 'laptop-1', '123456');
-    expect(devices.login(user, 'laptop-1').status).toBe('trusted');
+  it('trusts the device for 30 days of simulated time after the right passcode', async () => {
+    await devices.login(user, 'laptop-1');
+    await devices.verify(user, 'laptop-1', '123456');
+    expect((await devices.login(user, 'laptop-1')).status).toBe('trusted');
     now += 30 * DAY - 1;
     expect(devices.isTrusted(user, 'laptop-1')).toBe(true);
     now += 1;
     expect(devices.isTrusted(user, 'laptop-1')).toBe(false);
-    expect(devices.login(user, 'laptop-1').status).toBe('passcode-sent');
+    expect((await devices.login(user, 'laptop-1')).status).toBe('passcode-sent');
   });
 
-  it('trusts only the device that was validated', () => {
-    devices.login(user, 'laptop-1');
-    devices.verify(user, 'laptop-1', '123456');
-    expect(devices.login(user, 'desktop-2').status).toBe('passcode-sent');
+  it('trusts only the device that was validated', async () => {
+    await devices.login(user, 'laptop-1');
+    await devices.verify(user, 'laptop-1', '123456');
+    expect((await devices.login(user, 'desktop-2')).status).toBe('passcode-sent');
   });
 
-  it('refuses a user without a work email and tells them to ask a System Administrator', () => {
-    const error = codeError(() => devices.login(staff(), 'laptop-1'));
+  it('refuses a user without a work email and tells them to ask a System Administrator', async () => {
+    const error = await codeError(() => devices.login(staff(), 'laptop-1'));
     expect(error.code).toBe('forbidden');
     expect(error.message).toMatch(/System Administrator/);
     expect(mailbox.list()).toHaveLength(0);
   });
 
-  it('counts wrong passcodes down and locks the device after the fifth', () => {
-    devices.login(user, 'laptop-1');
+  it('counts wrong passcodes down and locks the device after the fifth', async () => {
+    await devices.login(user, 'laptop-1');
     for (let left = 4; left >= 1; left--) {
-      const error = codeError(() => devices.verify(user, 'laptop-1', '000000'));
+      const error = await codeError(() => devices.verify(user, 'laptop-1', '000000'));
       expect(error.code).toBe('unauthorised');
       expect(error.message).toContain(`${left} tries left`);
     }
-    expect(codeError(() => devices.verify(user, 'laptop-1', '000000')).code).toBe('rate-limited');
+    expect((await codeError(() => devices.verify(user, 'laptop-1', '000000'))).code).toBe('rate-limited');
     // Even the right code is refused while locked, and no new code is sent.
-    expect(codeError(() => devices.verify(user, 'laptop-1', '123456')).code).toBe('rate-limited');
-    expect(codeError(() => devices.login(user, 'laptop-1')).code).toBe('rate-limited');
+    expect((await codeError(() => devices.verify(user, 'laptop-1', '123456'))).code).toBe('rate-limited');
+    expect((await codeError(() => devices.login(user, 'laptop-1'))).code).toBe('rate-limited');
     now += 15 * MINUTE;
-    expect(devices.login(user, 'laptop-1').status).toBe('passcode-sent');
-    expect(devices.verify(user, 'laptop-1', '123456').trustedUntil).toBeDefined();
+    expect((await devices.login(user, 'laptop-1')).status).toBe('passcode-sent');
+    expect((await devices.verify(user, 'laptop-1', '123456')).trustedUntil).toBeDefined();
   });
 
-  it('does not resend within a minute, so a double click sends one email', () => {
-    devices.login(user, 'laptop-1');
-    devices.login(user, 'laptop-1');
+  it('does not resend within a minute, so a double click sends one email', async () => {
+    await devices.login(user, 'laptop-1');
+    await devices.login(user, 'laptop-1');
     expect(mailbox.list()).toHaveLength(1);
     now += MINUTE;
-    devices.login(user, 'laptop-1');
+    await devices.login(user, 'laptop-1');
     expect(mailbox.list()).toHaveLength(2);
   });
 
-  it('refuses a passcode after its 10 minutes', () => {
-    devices.login(user, 'laptop-1');
+  it('refuses a passcode after its 10 minutes', async () => {
+    await devices.login(user, 'laptop-1');
     now += 10 * MINUTE;
-    expect(codeError(() => devices.verify(user, 'laptop-1', '123456')).code).toBe('invalid-request');
+    expect((await codeError(() => devices.verify(user, 'laptop-1', '123456'))).code).toBe('invalid-request');
   });
 
-  it('masks the email address it reports', () => {
+  it('records each step in the audit trail with the user, role, organisation and device', async () => {
+    await devices.login(user, 'laptop-1');
+    await codeError(() => devices.verify(user, 'laptop-1', '000000'));
+    await devices.verify(user, 'laptop-1', '123456');
+    await devices.login(user, 'laptop-1');
+    now += 30 * DAY;
+    await devices.login(user, 'laptop-1');
+    expect(audit.map((event) => [event.action, event.outcome])).toEqual([
+      ['device-passcode-sent', 'allowed'],
+      ['device-passcode-wrong', 'refused'],
+      ['device-passcode-accepted', 'allowed'],
+      ['device-login-trusted', 'allowed'],
+      ['device-trust-lapsed', 'refused'],
+      ['device-passcode-sent', 'allowed'],
+    ]);
+    for (const event of audit) {
+      expect(event).toMatchObject({
+        surface: 'device',
+        user: 'jsmith1234',
+        role: 'gp',
+        organisation: 'A12345',
+        device: 'laptop-1',
+      });
+    }
+  });
+
+  it('audits the lockout and a user who has no work email', async () => {
+    await devices.login(user, 'laptop-1');
+    for (let tries = 0; tries < 5; tries++) await codeError(() => devices.verify(user, 'laptop-1', '000000'));
+    await codeError(() => devices.login(staff(), 'desk-9'));
+    expect(audit.slice(-2).map((event) => [event.action, event.device])).toEqual([
+      ['device-locked-out', 'laptop-1'],
+      ['device-no-email', 'desk-9'],
+    ]);
+  });
+
+  it('masks the email address it reports', async () => {
     expect(maskEmail('a@x.nhs.uk')).toBe('*@x.nhs.uk');
     expect(maskEmail('pat.jones@nhs.net')).toBe('p*****@nhs.net');
   });
