@@ -211,6 +211,18 @@ describe.each([sqlite, postgres])('$name', (backend) => {
     expect(await store.bookings.create(booking('again', 'slot-9'))).toBe(true);
   });
 
+  it('takes every slot of a multi-slot booking or none, whichever slot overlaps', async () => {
+    const pair = { ...booking('pair', 'slot-1'), additionalSlotIds: ['slot-2'] };
+    const overlapping = { ...booking('overlap', 'slot-3'), additionalSlotIds: ['slot-2'] };
+    const outcomes = await Promise.all([store.bookings.create(pair), store.bookings.create(overlapping)]);
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    const held = await store.bookings.bookedSlotIds('B82617');
+    expect(held.size === 2 && held.has('slot-2')).toBe(true);
+    const winner = (await store.bookings.get(outcomes[0] ? 'pair' : 'overlap')) as Booking;
+    expect(await store.bookings.replace({ ...winner, status: 'cancelled', version: 2 }, 1)).toBe(true);
+    expect(await store.bookings.bookedSlotIds('B82617')).toEqual(new Set());
+  });
+
   it('replaces a booking or task only at the version the writer read', async () => {
     await store.bookings.create(booking('b1', 'slot-1'));
     expect(await store.bookings.replace({ ...booking('b1', 'slot-1'), version: 2, comment: 'first' }, 1)).toBe(true);
