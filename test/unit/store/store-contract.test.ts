@@ -180,7 +180,7 @@ describe.each([sqlite, postgres])('$name', (backend) => {
     expect(await store.audit.query({})).toEqual([expect.objectContaining({ action: 'read-patient' })]);
   });
 
-  it('filters the audit trail by NHS number, user and surface, paging with since', async () => {
+  it('filters the audit trail by NHS number, user, surface, action, organisation and device, paging with since', async () => {
     for (let i = 0; i < 5; i++) {
       await store.audit.append({
         time: 't',
@@ -189,8 +189,12 @@ describe.each([sqlite, postgres])('$name', (backend) => {
         outcome: 'allowed',
         nhsNumber: `99900000${i}0`,
         user: 'u1',
+        ...(i === 4 ? { action: 'device-passcode-sent', organisation: 'X10001', device: 'desk-7' } : {}),
       });
     }
+    expect((await store.audit.query({ action: 'device-passcode-sent' })).map((event) => event.seq)).toEqual([5]);
+    expect((await store.audit.query({ organisation: 'X10001' })).map((event) => event.seq)).toEqual([5]);
+    expect((await store.audit.query({ device: 'desk-7' })).map((event) => event.seq)).toEqual([5]);
     expect(await store.audit.query({ surface: 'pds' })).toHaveLength(2);
     expect((await store.audit.query({ nhsNumber: '9990000020' }))[0]?.seq).toBe(3);
     expect((await store.audit.query({ sinceSeq: 3 })).map((event) => event.seq)).toEqual([4, 5]);

@@ -85,6 +85,9 @@ export class PostgresAuditRepository implements AuditRepository {
     filter('nhs_number', query.nhsNumber);
     filter('user_name', query.user);
     filter('surface', query.surface);
+    filter('action', query.action);
+    filter('organisation', query.organisation);
+    filter('device', query.device);
     values.push(query.limit ?? 100);
     const { rows } = await this.pool.query<AuditRow>(
       `SELECT * FROM audit WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT $${values.length}`,
