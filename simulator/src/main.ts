@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { environmentProfile } from './environment/environment-profile';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
@@ -68,7 +70,11 @@ export async function startGpsim(
     environment: environmentProfile(options.profile, options.rateLimit, options.partnerAllowList),
   });
   await engine.load();
-  const app = createApp(engine);
+  const app = createApp(engine, {
+    adminToken: adminTokenFor(options),
+    clientRateLimit: options.clientRateLimit,
+    behindTls: options.publicUrl?.startsWith('https:') === true,
+  });
   const servers: Server[] = [];
   let tcp: SystmOneTcpServer | undefined;
   try {
@@ -76,10 +82,12 @@ export async function startGpsim(
       tcp = createSystmOneTcpServer(engine, app.dispatcher);
       await listenTcp(tcp.server, options.host, options.tcpPort);
     }
-    const primary = await listen(nodeServer(app, 's11'), options.host, options.port);
+    const primary = await listen(nodeServer(app, 's11', options), options.host, options.port);
     servers.push(primary);
     const backup =
-      options.backupPort === null ? undefined : await listen(nodeServer(app, 's12'), options.host, options.backupPort);
+      options.backupPort === null
+        ? undefined
+        : await listen(nodeServer(app, 's12', options), options.host, options.backupPort);
     if (backup) servers.push(backup);
     engine.nodes = [{ name: 's11', url: publicUrl(options, primary) }];
     if (tcp) engine.systmOneTcpPort = (tcp.server.address() as AddressInfo).port;
@@ -117,13 +125,57 @@ export async function startGpsim(
   };
 }
 
+/** Interfaces only this machine can reach; anything else exposes the control API to the network. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * The control API token: none on loopback; beyond it the configured one, or a fresh one printed
+ * once on stderr (never into the structured log, which may be shipped elsewhere).
+ */
+function adminTokenFor(options: GpsimOptions): string | undefined {
+  if (isLoopbackHost(options.host)) return undefined;
+  if (options.adminToken !== undefined) return options.adminToken;
+  const generated = randomBytes(24).toString('base64url');
+  process.stderr.write(
+    `gpsim: listening on ${options.host}, beyond loopback, so the control API (/__sim) needs an admin token.\n` +
+      `gpsim: generated admin token (shown once; set --admin-token or GPSIM_ADMIN_TOKEN to choose your own): ${generated}\n`,
+  );
+  return generated;
+}
+
 /** One node's HTTP server; while a node-down fault names the node it drops every new connection. */
-function nodeServer(app: GpsimApp, node: string): Server {
-  const server = createServer(app.listener(node));
+function nodeServer(app: GpsimApp, node: string, options: GpsimOptions): Server {
+  const server = createServer({ maxHeaderSize: options.maxHeaderBytes }, app.listener(node));
   server.on('connection', (socket) => {
     if (app.engine.faults.isNodeDown(node)) socket.destroy();
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket, options));
   return server;
+}
+
+/** Requests node:http refuses before gpsim sees them get a clear JSON answer instead of a bare status. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, options: GpsimOptions): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          `The request line and headers exceed ${options.maxHeaderBytes} bytes (--max-header-bytes).`,
+        ]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request did not arrive in time.']
+        : [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
+  const body = JSON.stringify({ error: { code: reason.toUpperCase().replace(/ /g, '_'), message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
