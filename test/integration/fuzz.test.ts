@@ -122,7 +122,7 @@ function requestArbitrary(surface: Surface, valid: Record<string, readonly strin
       params: fc.array(paramValue(valid['param'] ?? ['x']), { minLength: 4, maxLength: 4 }),
       query: fc.array(
         fc.tuple(
-          fc.constantFrom(...(valid['query'] ?? ['identifier']), '_count', '_format', 'start', printable),
+          fc.oneof(fc.constantFrom(...(valid['query'] ?? ['identifier']), '_count', '_format', 'start'), printable),
           paramValue(valid['param'] ?? ['x']),
         ),
         { maxLength: 4 },
