@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { AdminAccess } from './control/admin-guard';
 import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
@@ -14,6 +15,7 @@ import { createGpConnectSurface } from './surfaces/gpconnect/gpconnect-surface';
 import { createSspSurface } from './surfaces/ssp/ssp-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { createSystmOneSurface } from './surfaces/systmone/systmone-surface';
+import { clientRateLimit } from './transport/client-rate-limit';
 import { Dispatcher } from './transport/dispatcher';
 import { createRequestListener } from './transport/node-http-adapter';
 import type { Surface } from './transport/types';
@@ -27,9 +29,19 @@ export interface GpsimApp {
   releaseFaults(): void;
 }
 
+export interface AppOptions {
+  /** The token the control API requires (gpsim bound beyond loopback); undefined leaves it open. */
+  adminToken?: string | undefined;
+  /** Requests per second per client address; 0 or undefined: no limit. */
+  clientRateLimit?: number;
+  /** TLS terminates in front of gpsim, so responses carry HSTS. */
+  behindTls?: boolean;
+}
+
 /** Builds every surface over one engine and one request pipeline. Never listens. */
-export function createApp(engine: Engine): GpsimApp {
-  const control = createControlSurface(engine);
+export function createApp(engine: Engine, options: AppOptions = {}): GpsimApp {
+  const admin = new AdminAccess(options.adminToken);
+  const control = createControlSurface(engine, admin);
   const surfaces: Surface[] = [
     control,
     createFhirR4Surface(engine),
@@ -44,15 +56,23 @@ export function createApp(engine: Engine): GpsimApp {
   ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
   dispatcher.use(journalMiddleware(engine.sharedJournal ?? engine.journal, engine.clock));
+  dispatcher.use(admin.guard());
+  dispatcher.use(clientRateLimit(options.clientRateLimit ?? 0));
   // CORS preflights are answered before faults, so a browser app sees the fault on its real request.
-  dispatcher.use(smartCors());
+  dispatcher.use(smartCors(engine));
   dispatcher.use(faultMiddleware(engine.faults, engine.clock));
   dispatcher.use(integrationMiddleware(engine));
   const hungSockets = new Set<Socket>();
   return {
     engine,
     dispatcher,
-    listener: (node) => createRequestListener(dispatcher, { node, logger: engine.logger, hungSockets }),
+    listener: (node) =>
+      createRequestListener(dispatcher, {
+        node,
+        logger: engine.logger,
+        hungSockets,
+        behindTls: options.behindTls === true,
+      }),
     releaseFaults: () => {
       engine.faults.shutdown();
       for (const socket of hungSockets) socket.destroy();

@@ -52,10 +52,14 @@ function defaultUrl(): string {
   return `http://127.0.0.1:${process.env.GPSIM_PORT ?? 4100}`;
 }
 
-async function callRunning(url: string, path: string, init?: RequestInit): Promise<unknown> {
+async function callRunning(url: string, path: string, init: RequestInit = {}): Promise<unknown> {
+  const adminToken = process.env.GPSIM_ADMIN_TOKEN;
+  const headers = new Headers(init.headers);
+  // A gpsim listening beyond loopback wants its admin token on control API calls.
+  if (adminToken) headers.set('X-Gpsim-Admin-Token', adminToken);
   let response: Response;
   try {
-    response = await fetch(`${url.replace(/\/+$/, '')}${path}`, init);
+    response = await fetch(`${url.replace(/\/+$/, '')}${path}`, { ...init, headers });
   } catch {
     throw new OptionError(`no gpsim answered at ${url}; start one with "gpsim start" or pass --url.`);
   }

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { GpsimOptions } from './config/options';
 import { OptionError } from './config/options';
+import { resolveAdminToken } from './control/admin-token';
 import { isClusterChangeMessage } from './store/cluster-change-feed';
 import { openStore } from './store/open-store';
 
@@ -49,7 +50,12 @@ export async function runCluster(options: GpsimOptions, logger: Logger): Promise
   }
   // Schema migrations run once, here, so workers starting together never race on them.
   await (await openStore(options.store, resolve(options.dataDir))).close();
-  const shared: GpsimOptions = { ...options, ...(await choosePorts(options)) };
+  const adminToken = resolveAdminToken(options);
+  const shared: GpsimOptions = {
+    ...options,
+    ...(await choosePorts(options)),
+    ...(adminToken === undefined ? {} : { adminToken }),
+  };
 
   cluster.setupPrimary({ silent: false });
   const ready = new Set<number>();

@@ -1,9 +1,11 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import { resolveAdminToken } from './control/admin-token';
 import { environmentProfile } from './environment/environment-profile';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
@@ -70,7 +72,11 @@ export async function startGpsim(
     environment: environmentProfile(options.profile, options.rateLimit, options.partnerAllowList),
   });
   await engine.load();
-  const app = createApp(engine);
+  const app = createApp(engine, {
+    adminToken: resolveAdminToken(options),
+    clientRateLimit: options.clientRateLimit,
+    behindTls: options.publicUrl?.startsWith('https:') === true,
+  });
   const servers: Server[] = [];
   let tcp: SystmOneTcpServer | undefined;
   try {
@@ -78,10 +84,12 @@ export async function startGpsim(
       tcp = createSystmOneTcpServer(engine, app.dispatcher);
       await listenTcp(tcp.server, options.host, options.tcpPort);
     }
-    const primary = await listen(nodeServer(app, 's11'), options.host, options.port);
+    const primary = await listen(nodeServer(app, 's11', options), options.host, options.port);
     servers.push(primary);
     const backup =
-      options.backupPort === null ? undefined : await listen(nodeServer(app, 's12'), options.host, options.backupPort);
+      options.backupPort === null
+        ? undefined
+        : await listen(nodeServer(app, 's12', options), options.host, options.backupPort);
     if (backup) servers.push(backup);
     engine.nodes = [{ name: 's11', url: publicUrl(options, primary) }];
     if (tcp) engine.systmOneTcpPort = (tcp.server.address() as AddressInfo).port;
@@ -121,12 +129,36 @@ export async function startGpsim(
 }
 
 /** One node's HTTP server; while a node-down fault names the node it drops every new connection. */
-function nodeServer(app: GpsimApp, node: string): Server {
-  const server = createServer(app.listener(node));
+function nodeServer(app: GpsimApp, node: string, options: GpsimOptions): Server {
+  const server = createServer({ maxHeaderSize: options.maxHeaderBytes }, app.listener(node));
   server.on('connection', (socket) => {
     if (app.engine.faults.isNodeDown(node)) socket.destroy();
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket, options));
   return server;
+}
+
+/** Requests node:http refuses before gpsim sees them get a clear JSON answer instead of a bare status. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, options: GpsimOptions): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          `The request line and headers exceed ${options.maxHeaderBytes} bytes (--max-header-bytes).`,
+        ]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request did not arrive in time.']
+        : [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
+  const body = JSON.stringify({ error: { code: reason.toUpperCase().replace(/ /g, '_'), message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**

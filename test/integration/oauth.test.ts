@@ -190,7 +190,7 @@ describe('SMART App Launch authorisation server (HL7 smart-app-launch app-launch
       expect(jwks.keys.every((key) => key.d === undefined)).toBe(true);
     });
 
-    it('answers CORS preflights and marks responses readable cross-origin, for browser SMART apps', async () => {
+    it('answers CORS preflights from a registered launch app and marks responses readable by that origin only', async () => {
       const preflight = await fetch(`${gpsim.url}/oauth/token`, {
         method: 'OPTIONS',
         headers: {
@@ -200,12 +200,26 @@ describe('SMART App Launch authorisation server (HL7 smart-app-launch app-launch
         },
       });
       expect(preflight.status).toBe(204);
-      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
       expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
       const config = await fetch(`${iss}/.well-known/smart-configuration`, {
         headers: { Origin: 'http://localhost:3000' },
       });
-      expect(config.headers.get('access-control-allow-origin')).toBe('*');
+      expect(config.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+      expect(config.headers.get('vary')).toContain('Origin');
+    });
+
+    it('gives an origin that is neither the console nor a registered launch app no CORS grant', async () => {
+      const preflight = await fetch(`${gpsim.url}/oauth/token`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://attacker.example', 'Access-Control-Request-Method': 'POST' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+      const config = await fetch(`${iss}/.well-known/smart-configuration`, {
+        headers: { Origin: 'https://attacker.example' },
+      });
+      expect(config.status).toBe(200);
+      expect(config.headers.get('access-control-allow-origin')).toBeNull();
     });
 
     it('lists the demo partner and a backend client in the manifest', () => {

@@ -45,6 +45,12 @@ export interface GpsimOptions {
   rateLimit: number;
   /** Source addresses partner APIs accept under the integration profile. */
   partnerAllowList: string[];
+  /** Token the control API requires when gpsim listens beyond loopback; generated if unset there. */
+  adminToken: string | undefined;
+  /** Requests per second one client address may send (0: no limit). */
+  clientRateLimit: number;
+  /** Largest request head (request line and headers) accepted, in bytes. */
+  maxHeaderBytes: number;
 }
 
 export interface OptionSpec<K extends keyof GpsimOptions = keyof GpsimOptions> {
@@ -297,6 +303,31 @@ export const optionSpecs = [
     defaultValue: ['127.0.0.1', '::1'],
     parse: addressList,
   }),
+  option({
+    key: 'adminToken',
+    flag: '--admin-token <token>',
+    env: 'GPSIM_ADMIN_TOKEN',
+    description:
+      'token the control API (/__sim) requires when --host is not loopback (generated and printed once if unset)',
+    defaultValue: undefined,
+    parse: adminToken,
+  }),
+  option({
+    key: 'clientRateLimit',
+    flag: '--client-rate-limit <n>',
+    env: 'GPSIM_CLIENT_RATE_LIMIT',
+    description: 'requests per second one client address may send, then 429 (0: no limit)',
+    defaultValue: 0,
+    parse: integer('client rate limit', 0, 1_000_000),
+  }),
+  option({
+    key: 'maxHeaderBytes',
+    flag: '--max-header-bytes <n>',
+    env: 'GPSIM_MAX_HEADER_BYTES',
+    description: 'largest request line and headers accepted, in bytes, then 431',
+    defaultValue: 16_384,
+    parse: integer('max header bytes', 1_024, 1_048_576),
+  }),
 ] as const satisfies readonly OptionSpec[];
 
 function profileName(text: string): EnvironmentProfileName {
@@ -319,6 +350,13 @@ function addressList(text: string): string[] {
     throw new OptionError(`partner allow-list must be comma-separated IP addresses (got "${text}").`);
   }
   return addresses;
+}
+
+function adminToken(text: string): string {
+  if (!/^[\x21-\x7e]{16,256}$/.test(text)) {
+    throw new OptionError('admin token must be 16 to 256 printable characters without spaces.');
+  }
+  return text;
 }
 
 function workflowActor(text: string): 'manual' | 'auto' {

@@ -7,6 +7,7 @@ import { jsonResponse, parseJsonBody } from '../transport/json';
 import type { Route, SimRequest, SimResponse, Surface, SurfaceName } from '../transport/types';
 import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
+import type { AdminAccess } from './admin-guard';
 import { buildManifest } from './manifest';
 import { faultRoutes } from './fault-routes';
 
@@ -59,9 +60,10 @@ export function renderControlError(error: SimError): SimResponse {
 }
 
 /** The control API under /__sim: how tests and people learn and steer the estate. */
-export function createControlSurface(engine: Engine): Surface {
+export function createControlSurface(engine: Engine, admin: AdminAccess): Surface {
   const routes: Route[] = [
     { method: 'GET', path: '/__sim/health', handler: (request) => health(engine, request) },
+    admin.sessionRoute(),
     { method: 'GET', path: '/__sim/fixtures', handler: async () => jsonResponse(200, await buildManifest(engine)) },
     { method: 'POST', path: '/__sim/reset', handler: (request) => reset(engine, request) },
     { method: 'GET', path: '/__sim/clock', handler: () => jsonResponse(200, clockState(engine)) },

@@ -5,6 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import { SimError } from '../domain/errors';
 import type { Dispatcher } from './dispatcher';
+import { withSecurityHeaders } from './security-headers';
 import type { SimRequest, SimResponse } from './types';
 
 export interface RequestListenerOptions {
@@ -13,6 +14,8 @@ export interface RequestListenerOptions {
   logger: Logger;
   /** Sockets left hanging by a timeout fault, so shutdown can destroy them. */
   hungSockets?: Set<Socket>;
+  /** TLS terminates in front of gpsim (an https public URL), so responses carry HSTS. */
+  behindTls?: boolean;
 }
 
 /** Carries node:http requests through the dispatcher: the lean path every surface shares. */
@@ -70,7 +73,7 @@ async function serve(
       incoming.unpipe();
       incoming.resume();
     }
-    writeResponse(outgoing, method, response, options.hungSockets);
+    writeResponse(outgoing, request, response, options);
     return;
   }
   const body = await readBody(incoming, match.maxBodyBytes);
@@ -80,10 +83,10 @@ async function serve(
       `The request body exceeds the ${match.maxBodyBytes} byte limit of this endpoint.`,
     );
     outgoing.setHeader('Connection', 'close');
-    return writeResponse(outgoing, method, dispatcher.reject(request, match, error), options.hungSockets);
+    return writeResponse(outgoing, request, dispatcher.reject(request, match, error), options);
   }
   request.body = body;
-  writeResponse(outgoing, method, await dispatcher.handle(request, match), options.hungSockets);
+  writeResponse(outgoing, request, await dispatcher.handle(request, match), options);
 }
 
 function flattenHeaders(raw: IncomingMessage['headers']): Record<string, string> {
@@ -155,15 +158,17 @@ function boundedStream(incoming: IncomingMessage, limit: number): Readable {
 
 function writeResponse(
   outgoing: ServerResponse,
-  method: string,
-  response: SimResponse,
-  hungSockets: Set<Socket> | undefined,
+  request: SimRequest,
+  plain: SimResponse,
+  options: RequestListenerOptions,
 ): void {
-  if (response.transportAction === 'reset') {
+  const { method } = request;
+  const hungSockets = options.hungSockets;
+  if (plain.transportAction === 'reset') {
     outgoing.socket?.destroy();
     return;
   }
-  if (response.transportAction === 'hang') {
+  if (plain.transportAction === 'hang') {
     // Keep the socket open and silent; the client's own timeout (or disconnect) ends it.
     const socket = outgoing.socket;
     if (socket && hungSockets) {
@@ -172,6 +177,7 @@ function writeResponse(
     }
     return;
   }
+  const response = withSecurityHeaders(request, plain, options.behindTls === true);
   outgoing.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers ?? {})) outgoing.setHeader(name, value);
   const body = response.body;

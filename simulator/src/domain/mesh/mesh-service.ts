@@ -354,6 +354,12 @@ function optional(request: SendRequest): Partial<MeshMessage> {
 }
 
 /** `mex-chunk-range: n:total`; absent means a single-chunk message. */
+/**
+ * Most chunks one message may declare. MESH clients chunk at 20-100 MB, so this is far beyond any
+ * real message, while a hostile "1:999999" cannot make gpsim keep an upload open for ever.
+ */
+export const MAX_MESH_CHUNKS = 1_000;
+
 function parseChunkRange(range: string | undefined, first: boolean): [number, number] {
   if (range === undefined) return [1, 1];
   const match = /^(\d{1,6}):(\d{1,6})$/.exec(range.trim());
@@ -364,6 +370,14 @@ function parseChunkRange(range: string | undefined, first: boolean): [number, nu
       'invalid-request',
       'InvalidHeaderChunks',
       `Invalid chunk values sent in mex-chunk-range header: "${range}"; send 1:n with n the number of chunks.`,
+      'mex-chunk-range',
+    );
+  }
+  if (total > MAX_MESH_CHUNKS) {
+    throw meshError(
+      'invalid-request',
+      'InvalidHeaderChunks',
+      `mex-chunk-range declares ${total} chunks; gpsim accepts at most ${MAX_MESH_CHUNKS} chunks per message: send larger chunks.`,
       'mex-chunk-range',
     );
   }
