@@ -33,6 +33,7 @@ const benches = {
   faults: () => runScript('faults.mjs'),
 
   'gpconnect-structured-record': () => runScript('gpconnect-structured-record.mjs'),
+  peers: () => runScript('peers.mjs'),
 };
 
 for (const [name, bench] of Object.entries(benches)) {

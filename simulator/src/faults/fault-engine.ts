@@ -59,6 +59,13 @@ export class FaultEngine {
   private stateRules: CompiledRule[] = [];
   /** Per surface, the rules that can match it, newest first; '*' for rules without a surface. */
   private index = new Map<string, CompiledRule[]>();
+  /**
+   * The request rules of `index` that are active, valid from `activeValidFrom` until the next instant a
+   * rule starts, ends or expires (`activeValidUntil`), so inactive rules cost a request nothing.
+   */
+  private activeIndex = new Map<string, CompiledRule[]>();
+  private activeValidFrom = Number.POSITIVE_INFINITY;
+  private activeValidUntil = Number.NEGATIVE_INFINITY;
   /** Counters not yet added to the store, per rule id. */
   private readonly unsaved = new Map<string, { matched: number; hits: number }>();
   private readonly windows = new Map<string, { window: number; count: number }>();
@@ -210,23 +217,22 @@ export class FaultEngine {
    * request no rule can match costs an index lookup; the counts wait in memory for `flushCounts`.
    */
   plan(request: RoutedRequest, now: number): FaultPlan | undefined {
-    const candidates = this.candidates(request.surface.name);
+    const candidates = this.activeCandidates(request.surface.name, now);
     if (candidates.length === 0) return undefined;
     let plan: FaultPlan | undefined;
     let ods: string | undefined | null = null;
-    const claimed = new Set<FaultStage>();
+    let claimed: Set<FaultStage> | undefined;
     for (const compiled of candidates) {
       const { rule } = compiled.stored;
-      if (compiled.stage === 'state' || !isActive(rule, now)) continue;
       if (ods === null) ods = odsOf(request);
       if (!compiled.predicate(request, ods)) continue;
       const ordinal = this.fires(compiled);
       let hit = false;
       if (ordinal !== undefined) {
         plan ??= emptyPlan();
-        hit = this.contribute(plan, compiled, ordinal, now, claimed.has(compiled.stage), ods);
+        hit = this.contribute(plan, compiled, ordinal, now, claimed?.has(compiled.stage) === true, ods);
         if (hit) {
-          claimed.add(compiled.stage);
+          (claimed ??= new Set()).add(compiled.stage);
           compiled.stored.hits++;
         }
       }
@@ -400,6 +406,31 @@ export class FaultEngine {
     return this.index.get(surface) ?? this.index.get('*') ?? [];
   }
 
+  /** The active request rules for a surface, newest first; recomputed only when a rule's window opens or closes. */
+  private activeCandidates(surface: string, now: number): readonly CompiledRule[] {
+    if (now < this.activeValidFrom || now >= this.activeValidUntil) this.refreshActive(now);
+    return this.activeIndex.get(surface) ?? this.activeIndex.get('*') ?? [];
+  }
+
+  private refreshActive(now: number): void {
+    const active = new Map<string, CompiledRule[]>();
+    for (const [surface, rules] of this.index) {
+      active.set(
+        surface,
+        rules.filter((compiled) => compiled.stage !== 'state' && isActive(compiled.stored.rule, now)),
+      );
+    }
+    let until = Number.POSITIVE_INFINITY;
+    for (const { stored } of this.rules) {
+      for (const edge of [stored.rule.activeFrom, stored.rule.activeUntil, stored.rule.expiresAt]) {
+        if (edge !== undefined && edge > now && edge < until) until = edge;
+      }
+    }
+    this.activeIndex = active;
+    this.activeValidFrom = now;
+    this.activeValidUntil = until;
+  }
+
   /** Mirrors active spine-down rules into the Spine status. */
   syncSpine(now: number): void {
     const down = this.stateRules.some(
@@ -439,6 +470,9 @@ export class FaultEngine {
       );
     }
     this.index = index;
+    // Recomputed on the next request: the rule set changed.
+    this.activeValidFrom = Number.POSITIVE_INFINITY;
+    this.activeValidUntil = Number.NEGATIVE_INFINITY;
     this.nextExpiry = Math.min(
       Number.POSITIVE_INFINITY,
       ...this.rules.map(({ stored }) => stored.rule.expiresAt ?? Number.POSITIVE_INFINITY),
