@@ -43,6 +43,7 @@ export function createApp(engine: Engine): GpsimApp {
     createSspSurface(engine),
   ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
+  dispatcher.use(engine.metrics.middleware());
   dispatcher.use(journalMiddleware(engine.journal, engine.clock));
   // CORS preflights are answered before faults, so a browser app sees the fault on its real request.
   dispatcher.use(smartCors());

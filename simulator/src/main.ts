@@ -113,6 +113,7 @@ export async function startGpsim(
       app.releaseFaults();
       await Promise.all(servers.map((server) => closeServer(server)));
       await store.close();
+      engine.metrics.stop();
     },
   };
 }
