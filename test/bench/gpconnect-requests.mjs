@@ -4,12 +4,15 @@
 const PREFIX = 'urn:nhs:names:services:gpconnect';
 export const interactions = {
   searchPatient: `${PREFIX}:fhir:rest:search:patient-1`,
+  searchSlots: `${PREFIX}:fhir:rest:search:slot-1`,
+  bookAppointment: `${PREFIX}:fhir:rest:create:appointment-1`,
+  patientAppointments: `${PREFIX}:fhir:rest:search:patient_appointments-1`,
   readPatient: `${PREFIX}:fhir:rest:read:patient-1`,
   getStructuredRecord: `${PREFIX}:fhir:operation:gpc.getstructuredrecord-1`,
 };
 
 /** Headers for one interaction against a practice's service root; one token serves a whole run (valid 300 s). */
-export function gpcHeaders(manifest, practice, serviceRoot, interaction) {
+export function gpcHeaders(manifest, practice, serviceRoot, interaction, scope = 'patient/*.read') {
   const nowS = Math.floor(Date.now() / 1000);
   const claims = {
     iss: 'https://bench.example/',
@@ -18,7 +21,7 @@ export function gpcHeaders(manifest, practice, serviceRoot, interaction) {
     exp: nowS + 300,
     iat: nowS,
     reason_for_request: 'directcare',
-    requested_scope: 'patient/*.read',
+    requested_scope: scope,
     requesting_device: {
       resourceType: 'Device',
       identifier: [{ system: 'https://bench.example/device', value: '1' }],

@@ -6,11 +6,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
+import { freePort, startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 import { gpcTargets } from './gpconnect-requests.mjs';
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -375,17 +374,6 @@ async function waitForStub(url) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`did not answer ${url} within 60 s`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Process ids of a child and its descendants (launcher scripts start java and node children). */

@@ -34,6 +34,8 @@ const benches = {
 
   'gpconnect-structured-record': () => runScript('gpconnect-structured-record.mjs'),
   peers: () => runScript('peers.mjs'),
+  'write-path': () => runScript('write-path.mjs'),
+  scale: () => runScript('scale.mjs'),
 };
 
 for (const [name, bench] of Object.entries(benches)) {
