@@ -40,6 +40,8 @@ export interface AddOptions {
 }
 
 const MAX_RULES = 10_000;
+/** How long request counts wait in memory before one batch adds them to the store. */
+const COUNT_FLUSH_MS = 100;
 
 /**
  * The fault registry: rules live in the store (every node and a restart see them) and are cached
@@ -72,6 +74,7 @@ export class FaultEngine {
   /** Shared practice lines, by rule and practice. */
   private readonly lines = new Map<string, SharedLine>();
   private nextExpiry = Number.POSITIVE_INFINITY;
+  private flushTimer: NodeJS.Timeout | undefined;
   private spineMarked = false;
   private readonly pending = new Set<{ timer: NodeJS.Timeout; resolve: (outcome: 'elapsed' | 'aborted') => void }>();
 
@@ -240,16 +243,30 @@ export class FaultEngine {
       counted.matched++;
       if (hit) counted.hits++;
       this.unsaved.set(rule.id, counted);
+      this.scheduleFlush();
     }
     return plan;
   }
 
-  get hasUnsavedCounts(): boolean {
-    return this.unsaved.size > 0;
+  /**
+   * Counts reach the store in one batch per interval rather than one write per request, so an active
+   * rule costs a faulted request no store write; this process's listing reads the live counters.
+   */
+  private scheduleFlush(): void {
+    if (this.flushTimer !== undefined) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushCounts().catch(() => {
+        // The store is closing; the counters only matter while it is open.
+      });
+    }, COUNT_FLUSH_MS);
+    this.flushTimer.unref();
   }
 
   /** Adds the counters gathered since the last flush to the store. */
   async flushCounts(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     const counts = [...this.unsaved.entries()];
     this.unsaved.clear();
     for (const [id, { matched, hits }] of counts) await this.repository.count(id, matched, hits);
@@ -312,6 +329,8 @@ export class FaultEngine {
 
   /** Ends every pending delay (the requests are reset), so shutdown never waits for a fault. */
   shutdown(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     for (const entry of this.pending) {
       clearTimeout(entry.timer);
       entry.resolve('aborted');
