@@ -45,6 +45,12 @@ for (const [name, bench] of Object.entries(benches)) {
   const record = { name, date: new Date().toISOString(), machine, ...result };
   writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   process.stderr.write(`bench: ${name}: ${JSON.stringify(result.summary)}\n`);
+  if (name === 'peers') writeReadmeTable();
+}
+
+/** The README's side-by-side table comes only from the peers results just written. */
+function writeReadmeTable() {
+  execFileSync(process.execPath, [join(root, 'test', 'bench', 'readme-table.mjs')], { cwd: root, stdio: 'inherit' });
 }
 
 function runScript(file, args = [], nodeFlags = []) {
