@@ -30,7 +30,8 @@ export function startBenchGpsim(port, { tcpPort = 'none', args = [] } = {}) {
 
 /** Waits until the gpsim at `base` answers /__sim/health. */
 export async function waitForHealth(base) {
-  for (let attempt = 0; attempt < 400; attempt++) {
+  // A minute: on a loaded shared machine a start can take many seconds.
+  for (let attempt = 0; attempt < 2400; attempt++) {
     try {
       if ((await fetch(`${base}/__sim/health`)).ok) return;
     } catch {

@@ -71,6 +71,11 @@ describe('metrics (/__sim/metrics)', () => {
     expect(sample(text, 'gpsim_event_loop_lag_seconds', { stat: 'max' })).toBeGreaterThanOrEqual(0);
   });
 
+  it('escapes label values as the text format requires (backslash and double quote)', async () => {
+    await (await fetch(`${gpsim.url}/fhir/R4/metadata`, { headers: { 'X-Client-Id': 'odd"client\\x' } })).arrayBuffer();
+    expect(await scrape()).toContain('client="odd\\"client\\\\x"');
+  });
+
   it('keeps label values bounded: clients past the first 500 count as "other"', async () => {
     for (let i = 0; i < 520; i += 20) {
       await Promise.all(
@@ -83,7 +88,7 @@ describe('metrics (/__sim/metrics)', () => {
       );
     }
     const text = await scrape();
-    // One client was seen before this test, so 499 bulk clients have their own label and 21 share "other".
-    expect(sample(text, 'gpsim_requests_total', { surface: 'fhir-r4', client: 'other' })).toBe(21);
+    // Two clients were seen before this test, so 498 bulk clients have their own label and 21 share "other".
+    expect(sample(text, 'gpsim_requests_total', { surface: 'fhir-r4', client: 'other' })).toBe(22);
   });
 });
