@@ -36,6 +36,7 @@ const benches = {
   peers: () => runScript('peers.mjs'),
   'write-path': () => runScript('write-path.mjs'),
   scale: () => runScript('scale.mjs'),
+  'metrics-cost': () => runScript('metrics-cost.mjs'),
 };
 
 for (const [name, bench] of Object.entries(benches)) {

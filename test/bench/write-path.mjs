@@ -117,9 +117,19 @@ try {
       while (next < work.length) {
         const item = work[next++];
         const sent = performance.now();
-        const response = await fetch(item.url, item.init);
-        const body = await response.json();
-        outcomes.push({ item, status: response.status, body, ms: performance.now() - sent });
+        try {
+          const response = await fetch(item.url, item.init);
+          const body = await response.json();
+          outcomes.push({ item, status: response.status, body, ms: performance.now() - sent });
+        } catch (error) {
+          // Not acknowledged (e.g. a reset on a loaded machine): counted, and not a write the checks expect.
+          outcomes.push({
+            item,
+            status: 0,
+            body: { error: error.cause?.code ?? error.message },
+            ms: performance.now() - sent,
+          });
+        }
       }
     }),
   );
@@ -175,6 +185,7 @@ try {
         bookings: booked.length,
         filings: filed.length,
         refused,
+        unanswered: outcomes.filter((outcome) => outcome.status === 0).length,
         lostWrites: lostBookings + lostFilings,
         duplicateWrites: duplicateBookings + duplicateFilings,
       },
