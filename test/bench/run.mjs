@@ -37,6 +37,7 @@ const benches = {
   'write-path': () => runScript('write-path.mjs'),
   scale: () => runScript('scale.mjs'),
   'metrics-cost': () => runScript('metrics-cost.mjs'),
+  'fault-matching-cost': () => runScript('fault-matching-cost.mjs'),
 };
 
 for (const [name, bench] of Object.entries(benches)) {

@@ -8,7 +8,7 @@ import type { FaultRepository } from '../store/store';
 import type { RoutedRequest } from '../transport/types';
 import type { FaultRule, StoredFaultRule } from './fault-rule';
 import type { RequestPredicate, SystemOf } from './fault-matcher';
-import { compileMatch, odsOf } from './fault-matcher';
+import { compileMatch, literalPrefix, odsOf } from './fault-matcher';
 import type { SharedLine } from './body-shaping';
 import { practiceLinePace } from './practice-line';
 import type { FaultPlan, FaultStage } from './fault-plan';
@@ -29,6 +29,8 @@ interface CompiledRule {
   stored: StoredFaultRule;
   stage: FaultStage;
   predicate: RequestPredicate;
+  /** The literal start of the rule's path pattern ('' without one): most requests fail this first, cheaply. */
+  pathPrefix: string;
   surfaces: ReadonlySet<string> | undefined;
 }
 
@@ -226,6 +228,7 @@ export class FaultEngine {
     let ods: string | undefined | null = null;
     let claimed: Set<FaultStage> | undefined;
     for (const compiled of candidates) {
+      if (!request.path.startsWith(compiled.pathPrefix)) continue;
       const { rule } = compiled.stored;
       if (ods === null) ods = odsOf(request);
       if (!compiled.predicate(request, ods)) continue;
@@ -471,6 +474,7 @@ export class FaultEngine {
         stored: entry,
         stage: stageOf(entry.rule.fault.kind),
         predicate: compileMatch(entry.rule.match, this.systemOf),
+        pathPrefix: entry.rule.match.path === undefined ? '' : literalPrefix(entry.rule.match.path),
         surfaces: surfaces === undefined ? undefined : new Set(typeof surfaces === 'string' ? [surfaces] : surfaces),
       };
     });
