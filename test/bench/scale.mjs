@@ -67,9 +67,10 @@ async function measure({ name, practices, patientsPerPractice }) {
   );
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let running = true;
+  const exited = new Promise((resolve) => child.once('exit', resolve)).then(() => (running = false));
   try {
-    const up = await Promise.race([health(base), exited.then(() => false)]);
+    const up = await Promise.race([health(base, () => running), exited.then(() => false)]);
     if (!up) return { name, practices, patientsPerPractice, refused: stderr.trim() };
     const coldStartMs = Math.round(performance.now() - started);
     const rssAfterStartMiB = rssMiB(child.pid);
@@ -119,8 +120,8 @@ async function measure({ name, practices, patientsPerPractice }) {
   }
 }
 
-async function health(base) {
-  for (;;) {
+async function health(base, running) {
+  while (running()) {
     try {
       if ((await fetch(`${base}/__sim/health`)).ok) return true;
     } catch {
@@ -128,6 +129,7 @@ async function health(base) {
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  return false;
 }
 
 function rssMiB(pid) {
