@@ -55,6 +55,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): GpsimApp {
     createSspSurface(engine),
   ];
   const dispatcher = new Dispatcher(surfaces, control, engine.logger);
+  dispatcher.use(engine.metrics.middleware());
   dispatcher.use(journalMiddleware(engine.sharedJournal ?? engine.journal, engine.clock));
   dispatcher.use(admin.guard());
   dispatcher.use(clientRateLimit(options.clientRateLimit ?? 0));

@@ -26,6 +26,7 @@ import type { EnvironmentProfile } from './environment/environment-profile';
 import { environmentProfile } from './environment/environment-profile';
 import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
+import { GpsimMetrics } from './control/metrics';
 import type { StoreChange } from './store/change-feed';
 import { PublishingFaultRepository } from './store/publishing-fault-repository';
 import type { Store } from './store/store';
@@ -91,6 +92,8 @@ export class Engine {
   readonly spine = new SpineStatus();
   /** Fault rules (in the store) and their per-request decisions. */
   readonly faults: FaultEngine;
+  /** Prometheus metrics of the traffic and the estate (GET /__sim/metrics). */
+  readonly metrics: GpsimMetrics;
   readonly environment: EnvironmentProfile;
 
   /** The authorisation server's rules: clients, launches, codes, tokens, signing keys. */
@@ -143,6 +146,12 @@ export class Engine {
       () => this.nodes.map((node) => node.name),
       (ods) => this.population.practice(ods)?.system,
     );
+
+    this.metrics = new GpsimMetrics({
+      journal: this.journal,
+      faults: this.faults,
+      population: () => this.population,
+    });
 
     this.mailbox = new Mailbox(this.clock);
     this.devices = new DeviceTrust(this.clock, this.mailbox, (event) => this.audit(event));

@@ -124,6 +124,7 @@ export async function startGpsim(
       await Promise.all(servers.map((server) => closeServer(server)));
       await engine.release();
       await store.close();
+      engine.metrics.stop();
     },
   };
 }

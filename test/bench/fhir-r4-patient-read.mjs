@@ -1,6 +1,6 @@
 // GET /fhir/R4/Patient/{id}: throughput and latency with autocannon at 50 connections, after a warm-up.
 import { createRequire } from 'node:module';
-import { startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
+import { r4Token, startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
@@ -11,14 +11,17 @@ try {
   await waitForHealth(base);
   const manifest = await (await fetch(`${base}/__sim/fixtures`)).json();
   const standard = manifest.archetypes.find((archetype) => archetype.key === 'standard');
+  const headers = { authorization: `Bearer ${await r4Token(base)}` };
   const search = await (
-    await fetch(`${base}/fhir/R4/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${standard.nhsNumber}`)
+    await fetch(`${base}/fhir/R4/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${standard.nhsNumber}`, {
+      headers,
+    })
   ).json();
   const id = search.entry[0].resource.id;
-  const url = `${base}/fhir/R4/Patient/${id}`;
-  await run(url, 3);
+  const target = { url: `${base}/fhir/R4/Patient/${id}`, headers };
+  await run(target, 3);
   const runs = [];
-  for (let round = 0; round < 3; round++) runs.push(await run(url, 10));
+  for (let round = 0; round < 3; round++) runs.push(await run(target, 10));
   runs.sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
   const median = runs[1];
   process.stdout.write(
@@ -36,8 +39,8 @@ try {
   server.kill('SIGTERM');
 }
 
-async function run(url, durationS) {
-  const result = await autocannon({ url, connections: 50, duration: durationS, pipelining: 1 });
+async function run(target, durationS) {
+  const result = await autocannon({ ...target, connections: 50, duration: durationS, pipelining: 1 });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`bench: ${result.non2xx} non-2xx and ${result.errors} errors`);
   return {

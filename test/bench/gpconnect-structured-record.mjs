@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
+import { gpcHeaders, interactions, structuredRecordBody } from './gpconnect-requests.mjs';
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
@@ -15,61 +16,8 @@ try {
   const archetype = manifest.archetypes.find((candidate) => candidate.key === 'large-record');
   const practice = manifest.practices.find((candidate) => candidate.ods === archetype.ods);
   const url = `${practice.serviceRoots.structured}/Patient/$gpc.getstructuredrecord`;
-  const nowS = Math.floor(Date.now() / 1000);
-  // One token serves the whole run: it stays valid for its 300 s (GPC audit JWT rules).
-  const claims = {
-    iss: 'https://bench.example/',
-    sub: '1',
-    aud: practice.serviceRoots.structured,
-    exp: nowS + 300,
-    iat: nowS,
-    reason_for_request: 'directcare',
-    requested_scope: 'patient/*.read',
-    requesting_device: {
-      resourceType: 'Device',
-      identifier: [{ system: 'https://bench.example/device', value: '1' }],
-      model: 'bench',
-      version: '1',
-    },
-    requesting_organization: {
-      resourceType: 'Organization',
-      identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: manifest.consumers[0].ods }],
-      name: 'Bench',
-    },
-    requesting_practitioner: {
-      resourceType: 'Practitioner',
-      id: '1',
-      identifier: [{ system: 'https://fhir.nhs.uk/Id/sds-user-id', value: 'UNK' }],
-      name: [{ family: 'Bench', given: ['Ada'] }],
-    },
-  };
-  const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const headers = {
-    'content-type': 'application/fhir+json;charset=utf-8',
-    'ssp-traceid': '629ea9ba-a077-4d99-b289-7a9b19fd4e03',
-    'ssp-from': manifest.consumers[0].asid,
-    'ssp-to': practice.asid,
-    'ssp-interactionid': 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
-    authorization: `Bearer ${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`,
-  };
-  const area = (name, parts) => (parts ? { name, part: parts } : { name });
-  const body = JSON.stringify({
-    resourceType: 'Parameters',
-    parameter: [
-      {
-        name: 'patientNHSNumber',
-        valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: archetype.nhsNumber },
-      },
-      area('includeAllergies', [{ name: 'includeResolvedAllergies', valueBoolean: true }]),
-      area('includeMedication'),
-      area('includeProblems'),
-      area('includeImmunisations'),
-      area('includeUncategorisedData'),
-      area('includeInvestigations'),
-      area('includeReferrals'),
-      area('includeDiaryEntries'),
-    ],
-  });
+  const headers = gpcHeaders(manifest, practice, practice.serviceRoots.structured, interactions.getStructuredRecord);
+  const body = structuredRecordBody(archetype.nhsNumber);
   const target = { url, method: 'POST', headers, body };
   await run(target, 3);
   const runs = [];

@@ -33,6 +33,11 @@ const benches = {
   faults: () => runScript('faults.mjs'),
 
   'gpconnect-structured-record': () => runScript('gpconnect-structured-record.mjs'),
+  peers: () => runScript('peers.mjs'),
+  'write-path': () => runScript('write-path.mjs'),
+  scale: () => runScript('scale.mjs'),
+  'metrics-cost': () => runScript('metrics-cost.mjs'),
+  'fault-matching-cost': () => runScript('fault-matching-cost.mjs'),
 };
 
 for (const [name, bench] of Object.entries(benches)) {
@@ -42,6 +47,12 @@ for (const [name, bench] of Object.entries(benches)) {
   const record = { name, date: new Date().toISOString(), machine, ...result };
   writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   process.stderr.write(`bench: ${name}: ${JSON.stringify(result.summary)}\n`);
+  if (name === 'peers') writeReadmeTable();
+}
+
+/** The README's side-by-side table comes only from the peers results just written. */
+function writeReadmeTable() {
+  execFileSync(process.execPath, [join(root, 'test', 'bench', 'readme-table.mjs')], { cwd: root, stdio: 'inherit' });
 }
 
 function runScript(file, args = [], nodeFlags = []) {

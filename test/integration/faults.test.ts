@@ -216,6 +216,19 @@ describe('fault rules (/__sim/faults)', () => {
     expect(await statusAfter('PT5M')).toBe(200);
   });
 
+  it('a rule follows the clock both ways: active after moving into its window, inactive after moving back out', async () => {
+    await addRule({ match: { surface: 'fhir-r4' }, fault: { kind: 'status', status: 503 }, start: 60_000 });
+    const clock = (body: object) => fetch(`${gpsim.url}/__sim/clock`, { method: 'POST', body: JSON.stringify(body) });
+    const status = async () => (await fetch(`${gpsim.url}/fhir/R4/metadata`)).status;
+    expect(await status()).toBe(200);
+    await clock({ advance: 'PT61S' });
+    expect(await status()).toBe(503);
+    await clock({ reset: true });
+    expect(await status()).toBe(200);
+    await clock({ advance: 'PT61S' });
+    expect(await status()).toBe(503);
+  });
+
   it('overlapping rules: the newest rule wins its stage, and a delay still applies to the error', async () => {
     await addRule({ match: { surface: 'fhir-r4' }, fault: { kind: 'status', status: 500 } });
     await addRule({ match: { surface: 'fhir-r4' }, fault: { kind: 'latency', ms: 200 } });

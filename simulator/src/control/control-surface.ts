@@ -64,6 +64,7 @@ export function createControlSurface(engine: Engine, admin: AdminAccess): Surfac
   const routes: Route[] = [
     { method: 'GET', path: '/__sim/health', handler: (request) => health(engine, request) },
     admin.sessionRoute(),
+    { method: 'GET', path: '/__sim/metrics', handler: () => metrics(engine) },
     { method: 'GET', path: '/__sim/fixtures', handler: async () => jsonResponse(200, await buildManifest(engine)) },
     { method: 'POST', path: '/__sim/reset', handler: (request) => reset(engine, request) },
     { method: 'GET', path: '/__sim/clock', handler: () => jsonResponse(200, clockState(engine)) },
@@ -202,4 +203,10 @@ function positiveInteger(text: string, field: string, max: number, min = 1): num
     throw new SimError('invalid-parameter', `${field} must be a whole number from ${min} to ${max}.`, { field });
   }
   return Number(text);
+}
+
+/** GET /__sim/metrics: Prometheus text exposition (scrape it during a load test). */
+async function metrics(engine: Engine): Promise<SimResponse> {
+  const { contentType, text } = await engine.metrics.render();
+  return { status: 200, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' }, body: text };
 }

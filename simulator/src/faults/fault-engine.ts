@@ -8,7 +8,7 @@ import type { FaultRepository } from '../store/store';
 import type { RoutedRequest } from '../transport/types';
 import type { FaultRule, StoredFaultRule } from './fault-rule';
 import type { RequestPredicate, SystemOf } from './fault-matcher';
-import { compileMatch, odsOf } from './fault-matcher';
+import { compileMatch, literalPrefix, odsOf } from './fault-matcher';
 import type { SharedLine } from './body-shaping';
 import { practiceLinePace } from './practice-line';
 import type { FaultPlan, FaultStage } from './fault-plan';
@@ -29,6 +29,8 @@ interface CompiledRule {
   stored: StoredFaultRule;
   stage: FaultStage;
   predicate: RequestPredicate;
+  /** The literal start of the rule's path pattern ('' without one): most requests fail this first, cheaply. */
+  pathPrefix: string;
   surfaces: ReadonlySet<string> | undefined;
 }
 
@@ -40,6 +42,8 @@ export interface AddOptions {
 }
 
 const MAX_RULES = 10_000;
+/** How long request counts wait in memory before one batch adds them to the store. */
+const COUNT_FLUSH_MS = 100;
 
 /**
  * The fault registry: rules live in the store (every node and a restart see them) and are cached
@@ -59,12 +63,20 @@ export class FaultEngine {
   private stateRules: CompiledRule[] = [];
   /** Per surface, the rules that can match it, newest first; '*' for rules without a surface. */
   private index = new Map<string, CompiledRule[]>();
+  /**
+   * The request rules of `index` that are active, valid from `activeValidFrom` until the next instant a
+   * rule starts, ends or expires (`activeValidUntil`), so inactive rules cost a request nothing.
+   */
+  private activeIndex = new Map<string, CompiledRule[]>();
+  private activeValidFrom = Number.POSITIVE_INFINITY;
+  private activeValidUntil = Number.NEGATIVE_INFINITY;
   /** Counters not yet added to the store, per rule id. */
   private readonly unsaved = new Map<string, { matched: number; hits: number }>();
   private readonly windows = new Map<string, { window: number; count: number }>();
   /** Shared practice lines, by rule and practice. */
   private readonly lines = new Map<string, SharedLine>();
   private nextExpiry = Number.POSITIVE_INFINITY;
+  private flushTimer: NodeJS.Timeout | undefined;
   private spineMarked = false;
   private readonly pending = new Set<{ timer: NodeJS.Timeout; resolve: (outcome: 'elapsed' | 'aborted') => void }>();
 
@@ -210,23 +222,23 @@ export class FaultEngine {
    * request no rule can match costs an index lookup; the counts wait in memory for `flushCounts`.
    */
   plan(request: RoutedRequest, now: number): FaultPlan | undefined {
-    const candidates = this.candidates(request.surface.name);
+    const candidates = this.activeCandidates(request.surface.name, now);
     if (candidates.length === 0) return undefined;
     let plan: FaultPlan | undefined;
     let ods: string | undefined | null = null;
-    const claimed = new Set<FaultStage>();
+    let claimed: Set<FaultStage> | undefined;
     for (const compiled of candidates) {
+      if (!request.path.startsWith(compiled.pathPrefix)) continue;
       const { rule } = compiled.stored;
-      if (compiled.stage === 'state' || !isActive(rule, now)) continue;
       if (ods === null) ods = odsOf(request);
       if (!compiled.predicate(request, ods)) continue;
       const ordinal = this.fires(compiled);
       let hit = false;
       if (ordinal !== undefined) {
         plan ??= emptyPlan();
-        hit = this.contribute(plan, compiled, ordinal, now, claimed.has(compiled.stage), ods);
+        hit = this.contribute(plan, compiled, ordinal, now, claimed?.has(compiled.stage) === true, ods);
         if (hit) {
-          claimed.add(compiled.stage);
+          (claimed ??= new Set()).add(compiled.stage);
           compiled.stored.hits++;
         }
       }
@@ -234,16 +246,30 @@ export class FaultEngine {
       counted.matched++;
       if (hit) counted.hits++;
       this.unsaved.set(rule.id, counted);
+      this.scheduleFlush();
     }
     return plan;
   }
 
-  get hasUnsavedCounts(): boolean {
-    return this.unsaved.size > 0;
+  /**
+   * Counts reach the store in one batch per interval rather than one write per request, so an active
+   * rule costs a faulted request no store write; this process's listing reads the live counters.
+   */
+  private scheduleFlush(): void {
+    if (this.flushTimer !== undefined) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushCounts().catch(() => {
+        // The store is closing; the counters only matter while it is open.
+      });
+    }, COUNT_FLUSH_MS);
+    this.flushTimer.unref();
   }
 
   /** Adds the counters gathered since the last flush to the store. */
   async flushCounts(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     const counts = [...this.unsaved.entries()];
     this.unsaved.clear();
     for (const [id, { matched, hits }] of counts) await this.repository.count(id, matched, hits);
@@ -306,6 +332,8 @@ export class FaultEngine {
 
   /** Ends every pending delay (the requests are reset), so shutdown never waits for a fault. */
   shutdown(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     for (const entry of this.pending) {
       clearTimeout(entry.timer);
       entry.resolve('aborted');
@@ -400,6 +428,31 @@ export class FaultEngine {
     return this.index.get(surface) ?? this.index.get('*') ?? [];
   }
 
+  /** The active request rules for a surface, newest first; recomputed only when a rule's window opens or closes. */
+  private activeCandidates(surface: string, now: number): readonly CompiledRule[] {
+    if (now < this.activeValidFrom || now >= this.activeValidUntil) this.refreshActive(now);
+    return this.activeIndex.get(surface) ?? this.activeIndex.get('*') ?? [];
+  }
+
+  private refreshActive(now: number): void {
+    const active = new Map<string, CompiledRule[]>();
+    for (const [surface, rules] of this.index) {
+      active.set(
+        surface,
+        rules.filter((compiled) => compiled.stage !== 'state' && isActive(compiled.stored.rule, now)),
+      );
+    }
+    let until = Number.POSITIVE_INFINITY;
+    for (const { stored } of this.rules) {
+      for (const edge of [stored.rule.activeFrom, stored.rule.activeUntil, stored.rule.expiresAt]) {
+        if (edge !== undefined && edge > now && edge < until) until = edge;
+      }
+    }
+    this.activeIndex = active;
+    this.activeValidFrom = now;
+    this.activeValidUntil = until;
+  }
+
   /** Mirrors active spine-down rules into the Spine status. */
   syncSpine(now: number): void {
     const down = this.stateRules.some(
@@ -421,6 +474,7 @@ export class FaultEngine {
         stored: entry,
         stage: stageOf(entry.rule.fault.kind),
         predicate: compileMatch(entry.rule.match, this.systemOf),
+        pathPrefix: entry.rule.match.path === undefined ? '' : literalPrefix(entry.rule.match.path),
         surfaces: surfaces === undefined ? undefined : new Set(typeof surfaces === 'string' ? [surfaces] : surfaces),
       };
     });
@@ -439,6 +493,9 @@ export class FaultEngine {
       );
     }
     this.index = index;
+    // Recomputed on the next request: the rule set changed.
+    this.activeValidFrom = Number.POSITIVE_INFINITY;
+    this.activeValidUntil = Number.NEGATIVE_INFINITY;
     this.nextExpiry = Math.min(
       Number.POSITIVE_INFINITY,
       ...this.rules.map(({ stored }) => stored.rule.expiresAt ?? Number.POSITIVE_INFINITY),

@@ -22,7 +22,6 @@ export function faultMiddleware(faults: FaultEngine, clock: SimClock): Middlewar
     if (faults.isNodeDown(request.node, now)) return { status: NO_ANSWER, transportAction: 'reset' };
     const oneOff = request.headers['x-gpsim-scenario'];
     const plan = oneOff === undefined ? faults.plan(request, now) : oneOffPlan(oneOff);
-    if (faults.hasUnsavedCounts) await faults.flushCounts();
     if (plan === undefined) return next();
     return applyPlan(plan, faults, next);
   };

@@ -1,4 +1,4 @@
-import { pathPattern } from '@gpsim/simulator/faults/fault-matcher';
+import { literalPrefix, pathPattern } from '@gpsim/simulator/faults/fault-matcher';
 import { latencyMs } from '@gpsim/simulator/faults/fault-plan';
 import { uniformDraw } from '@gpsim/simulator/faults/fault-random';
 import { malformedBody } from '@gpsim/simulator/faults/body-shaping';
@@ -37,6 +37,15 @@ describe('fault decisions', () => {
     ['/fhir/R4/Patient.x', '/fhir/R4/PatientAx', false],
   ])('path pattern %s matches %s: %s', (pattern, path, expected) => {
     expect(pathPattern(pattern).test(path)).toBe(expected);
+  });
+
+  it.each([
+    ['/fhir/R4/Patient/7/*', '/fhir/R4/Patient/7/'],
+    ['/fhir/R4/**', '/fhir/R4/'],
+    ['/fhir/R4/metadata', '/fhir/R4/metadata'],
+    ['**', ''],
+  ])('path pattern %s can only match paths starting %s', (pattern, prefix) => {
+    expect(literalPrefix(pattern)).toBe(prefix);
   });
 
   it('corrupts a body without changing its length, so the client fails to parse, not to read', () => {

@@ -173,7 +173,8 @@ function sameSecret(given: string, expected: string): boolean {
  * smart-app-launch app-launch.md and conformance.md (reference/domain.md §3.1).
  */
 export class AuthService {
-  private keys: SigningKeys;
+  /** Loaded from the store by `load`; made on first use by an engine that never loads (RSA generation is slow). */
+  private loadedKeys: SigningKeys | undefined;
   private readonly registered = new Map<string, OAuthClient>();
   private readonly launches = new Map<string, { launch: Launch; expiresAt: number }>();
   private readonly codes = new Map<string, Code>();
@@ -185,8 +186,10 @@ export class AuthService {
   private readonly tokenFamilies = new Map<string, string>();
   private readonly revokedFamilies = new Map<string, true>();
 
-  constructor(private readonly deps: AuthServiceDeps) {
-    this.keys = generateSigningKeys();
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  private get keys(): SigningKeys {
+    return (this.loadedKeys ??= generateSigningKeys());
   }
 
   get options(): LaunchOptions {
@@ -194,7 +197,7 @@ export class AuthService {
   }
 
   async load(): Promise<void> {
-    this.keys = await loadSigningKeys(this.deps.settings);
+    this.loadedKeys = await loadSigningKeys(this.deps.settings);
   }
 
   /** Back to the seed state; the signing keys stay, so clients' cached JWKS stay valid. */
