@@ -14,6 +14,7 @@ import { createGpConnectSurface } from './surfaces/gpconnect/gpconnect-surface';
 import { createSspSurface } from './surfaces/ssp/ssp-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { createSystmOneSurface } from './surfaces/systmone/systmone-surface';
+import { contractCheckMiddleware } from './transport/contract-check';
 import { Dispatcher } from './transport/dispatcher';
 import { createRequestListener } from './transport/node-http-adapter';
 import type { Surface } from './transport/types';
@@ -48,6 +49,8 @@ export function createApp(engine: Engine): GpsimApp {
   dispatcher.use(smartCors());
   dispatcher.use(faultMiddleware(engine.faults, engine.clock));
   dispatcher.use(integrationMiddleware(engine));
+  // Innermost, so only what a handler answers is checked, never an injected fault.
+  if (engine.checkResponses) dispatcher.use(contractCheckMiddleware(engine.logger));
   const hungSockets = new Set<Socket>();
   return {
     engine,

@@ -1,10 +1,15 @@
 #!/usr/bin/env node
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { GpsimOptions } from './config/options';
 import { OptionError, optionSpecs, resolveOptions } from './config/options';
 import { buildManifest } from './control/manifest';
+import { artefactText, publishedArtefacts } from './control/published-contracts';
 import { normaliseNhsNumber } from './domain/nhs-number';
 import { Engine } from './engine';
+import { DEFAULT_ESTATE_SPEC } from './population/estate-generator';
+import { Population } from './population/population';
 import { createLogger, gpsimVersion, startGpsim } from './main';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 
@@ -132,6 +137,32 @@ export function buildProgram(): Command {
     const output = record ? { patient: found.patient, record: engine.population.record(found.patient) } : found.patient;
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   });
+
+  program
+    .command('contracts')
+    .description(
+      'write the published contracts (OpenAPI 3.1, JSON Schemas, CapabilityStatements) of the default estate',
+    )
+    .option('--out <dir>', 'directory to write them to', 'contracts/generated')
+    .option('--check', 'write nothing; exit 1 if the directory differs from what would be written')
+    .action((flags: { out: string; check?: boolean }) => {
+      const estate = new Population(DEFAULT_ESTATE_SPEC).estate;
+      const drifted: string[] = [];
+      for (const [file, value] of Object.entries(publishedArtefacts(gpsimVersion(), estate))) {
+        const path = join(flags.out, file);
+        const text = artefactText(value);
+        if (flags.check) {
+          if (!existsSync(path) || readFileSync(path, 'utf8') !== text) drifted.push(file);
+          continue;
+        }
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, text);
+      }
+      if (drifted.length > 0) {
+        process.stderr.write(`gpsim: published contracts drifted: ${drifted.join(', ')}; run "npm run contracts".\n`);
+        process.exitCode = 1;
+      }
+    });
 
   return program;
 }

@@ -8,6 +8,7 @@ import type { Route, SimRequest, SimResponse, Surface, SurfaceName } from '../tr
 import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
 import { buildManifest } from './manifest';
+import { contractRoutes } from './contract-routes';
 import { faultRoutes } from './fault-routes';
 
 import { deviceRoutes } from './device-routes';
@@ -77,6 +78,7 @@ export function createControlSurface(engine: Engine): Surface {
     ...faultRoutes(engine),
     ...scenarioRoutes(engine),
     ...reportRoutes(engine),
+    ...contractRoutes(engine),
 
     ...launchRoutes(engine),
     ...deviceRoutes(engine),
