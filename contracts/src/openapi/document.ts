@@ -82,7 +82,8 @@ export function openApiDocument(contract: SurfaceContract, version: string): Rec
 /** Each named schema of a contracts module as a standalone JSON Schema (2020-12). */
 export function jsonSchemas(module: Record<string, unknown>): Record<string, unknown> {
   const schemas: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(module)) {
+  // Sorted: how a bundler orders re-exports must not change the artefact.
+  for (const [name, value] of Object.entries(module).sort(([a], [b]) => a.localeCompare(b))) {
     if (value instanceof z.ZodType && /^[A-Z]/.test(name)) {
       schemas[name] = z.toJSONSchema(value, { ...jsonSchemaOptions, io: 'output' });
     }
