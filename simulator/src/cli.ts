@@ -12,6 +12,9 @@ import { DEFAULT_ESTATE_SPEC } from './population/estate-generator';
 import { Population } from './population/population';
 import { createLogger, gpsimVersion, startGpsim } from './main';
 import { SqliteStore } from './store/sqlite/sqlite-store';
+import { VerifySetupError } from './verify/runner';
+import type { VerifyFlags } from './verify/verify-command';
+import { verifyCommand } from './verify/verify-command';
 
 type FlagValues = Partial<Record<keyof GpsimOptions, string>> & { config?: string };
 
@@ -164,6 +167,22 @@ export function buildProgram(): Command {
       }
     });
 
+  program
+    .command('verify')
+    .description('run the contract cases against a target (gpsim, another version, or a supplier test environment)')
+    .option('--target <url>', 'base URL, or the URL of a manifest in the /__sim/fixtures shape')
+    .option('--surface <name>', 'gpconnect, mesh, systmone, emis, smart or all', 'all')
+    .option('--ods <code>', 'the practice to verify (default: the first in the manifest)')
+    .option('--only <tags>', 'comma-separated tags or case ids')
+    .option('--bail', 'stop at the first failure')
+    .option('--allow-writes', 'also run cases that change the target (bookings, sends)')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--json <file>', 'write a JSON report')
+    .option('--config <file>', 'YAML: target, ods, manifest (file), headers per surface')
+    .action(async (flags: VerifyFlags) => {
+      process.exitCode = await verifyCommand(flags);
+    });
+
   return program;
 }
 
@@ -171,7 +190,10 @@ if (require.main === module) {
   buildProgram()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      const message = error instanceof OptionError || error instanceof RangeError ? error.message : String(error);
+      const message =
+        error instanceof OptionError || error instanceof RangeError || error instanceof VerifySetupError
+          ? error.message
+          : String(error);
       process.stderr.write(`gpsim: ${message}\n`);
       process.exit(2);
     });

@@ -14,7 +14,7 @@ export const structuredParameterNames = [
   'includeUncategorisedData',
   'includeInvestigations',
   'includeReferrals',
-  'includeDiary',
+  'includeDiaryEntries',
 ] as const;
 
 export const GetStructuredRecordRequest = z.looseObject({
