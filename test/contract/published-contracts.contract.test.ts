@@ -32,13 +32,16 @@ describe('published contracts', () => {
   });
 
   it('declares each GP Connect error as a GPConnect-OperationOutcome-1 with the Spine code enumeration (GPC 1.6 error handling)', () => {
-    const document = artefacts['openapi/gpconnect.json'] as Record<string, any>;
-    const schema =
-      document.paths['/{ods}/STU3/1/gpconnect/Patient/{id}'].get.responses.default.content['application/fhir+json']
-        .schema;
-    const coding = schema.properties.issue.items.properties.details.properties.coding.items;
-    expect(coding.properties.code.enum).toEqual(expect.arrayContaining(['PATIENT_NOT_FOUND', 'ACCESS DENIED']));
-    expect(coding.properties.system.const).toBe('https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1');
+    const at = (value: unknown, ...path: string[]): unknown =>
+      path.reduce<unknown>((current, key) => (current as Record<string, unknown> | undefined)?.[key], value);
+    const coding = at(
+      artefacts['openapi/gpconnect.json'],
+      ...['paths', '/{ods}/STU3/1/gpconnect/Patient/{id}', 'get', 'responses', 'default', 'content'],
+      ...['application/fhir+json', 'schema', 'properties', 'issue', 'items', 'properties', 'details'],
+      ...['properties', 'coding', 'items', 'properties'],
+    ) as { code: { enum: string[] }; system: { const: string } };
+    expect(coding.code.enum).toEqual(expect.arrayContaining(['PATIENT_NOT_FOUND', 'ACCESS DENIED']));
+    expect(coding.system.const).toBe('https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1');
   });
 
   it('publishes a CapabilityStatement per GP Connect capability for each GP system', () => {

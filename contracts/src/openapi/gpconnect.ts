@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Appointment, SlotSearchQuery } from '../gpconnect/appointments';
 import { Binary } from '../gpconnect/documents';
 import {

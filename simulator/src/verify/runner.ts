@@ -5,8 +5,8 @@ import { control } from '@gpsim/contracts';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { authHeaders } from './request-auth';
-import type { VerifySurface } from './verify-case';
-import { VerifyCase, VerifyCaseFile } from './verify-case';
+import type { VerifySurface, VerifyCase } from './verify-case';
+import { VerifyCaseFile } from './verify-case';
 import type { VerifyContext } from './verify-context';
 import { PlaceholderError, fill, placeholders } from './verify-context';
 
