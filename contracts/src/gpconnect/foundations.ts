@@ -2,12 +2,10 @@ import { z } from 'zod';
 import {
   AdministrativeGender,
   AnyResource,
-  CodeableConcept,
   Coding,
   HumanName,
   Identifier,
   Meta,
-  Period,
   Reference,
   issueSeverities,
 } from '../fhir/datatypes';
@@ -199,5 +197,3 @@ export const PatientSearchQuery = z.object({
     .max(200)
     .describe(`${NHS_NUMBER_SYSTEM}|{10-digit NHS number} (GPC 1.6 foundations_use_case_find_a_patient).`),
 });
-
-export { CodeableConcept, Period };

@@ -10,21 +10,34 @@ function base64url(value: unknown): string {
  * SSP headers and the unsigned audit JWT every GP Connect request carries
  * (GPC 1.6 integration_spine_secure_proxy, integration_cross_organisation_audit_and_provenance).
  */
-function gpConnectHeaders(context: VerifyContext, interaction: string): Record<string, string> {
+/**
+ * The scope an interaction asks for (GPC 1.6 integration_cross_organisation_audit_and_provenance):
+ * organization/* for the directory, metadata and slot search, patient/* otherwise; write for
+ * create, update and cancel.
+ */
+function requestedScope(interaction: string): string {
+  const access = /:(create|update|cancel):/.test(interaction) ? 'write' : 'read';
+  const subject = /organization|practitioner|location|metadata|slot/.test(interaction) ? 'organization' : 'patient';
+  return `${subject}/*.${access}`;
+}
+
+/** The service root a path is under, the longest that matches: the JWT aud must name it (--strict). */
+function serviceRootOf(context: VerifyContext, path: string): string {
+  const roots = Object.values(context.practice.serviceRoots).sort((a, b) => b.length - a.length);
+  return roots.find((root) => path.startsWith(new URL(root).pathname)) ?? context.practice.serviceRoots.gpconnect;
+}
+
+function gpConnectHeaders(context: VerifyContext, interaction: string, path: string): Record<string, string> {
   const now = Math.floor(Date.now() / 1000);
   const consumer = context.manifest.consumers[0];
-  const readScope =
-    interaction.includes(':create:') || interaction.includes(':update:') || interaction.includes(':cancel:')
-      ? 'write'
-      : 'read';
   const claims = {
     iss: 'https://verify.gpsim.invalid/',
     sub: '1',
-    aud: context.practice.serviceRoots.gpconnect,
+    aud: serviceRootOf(context, path),
     exp: now + 300,
     iat: now,
     reason_for_request: 'directcare',
-    requested_scope: `${interaction.includes('organization') || interaction.includes('practitioner') || interaction.includes('location') || interaction.includes('metadata') || interaction.includes('slot') ? 'organization' : 'patient'}/*.${readScope}`,
+    requested_scope: requestedScope(interaction),
     requesting_device: {
       resourceType: 'Device',
       identifier: [{ system: 'https://verify.gpsim.invalid/Id/device', value: 'gpsim-verify' }],
@@ -81,7 +94,7 @@ export function authHeaders(
 ): Record<string, string> {
   switch (request.auth) {
     case 'gpconnect':
-      return gpConnectHeaders(context, request.interaction ?? '');
+      return gpConnectHeaders(context, request.interaction ?? '', path);
     case 'mesh':
       return meshHeaders(context, path);
     case 'pds':
