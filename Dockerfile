@@ -29,6 +29,9 @@ COPY --from=build /app/contracts/package.json contracts/
 COPY --from=build /app/contracts/dist contracts/dist
 COPY --from=build /app/simulator/package.json simulator/
 COPY --from=build /app/simulator/dist simulator/dist
+# Packages npm nests under the workspace (the API reference bundle), and the verify cases.
+COPY --from=build /app/simulator/node_modules simulator/node_modules
+COPY simulator/fixtures simulator/fixtures
 COPY --from=build /app/client-sdk/package.json client-sdk/
 COPY --from=build /app/client-sdk/dist client-sdk/dist
 COPY fixtures fixtures

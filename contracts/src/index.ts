@@ -1,3 +1,10 @@
 export * as control from './control';
 export * as emis from './emis';
 export * as systmone from './systmone';
+export * as fhir from './fhir';
+export * as gpconnect from './gpconnect';
+export * as fhirR4 from './fhir-r4';
+export * as pds from './pds';
+export * as mesh from './mesh';
+export * as oauth from './oauth';
+export * as openapi from './openapi';

@@ -16,6 +16,7 @@ import { createSspSurface } from './surfaces/ssp/ssp-surface';
 import { createPdsSurface } from './surfaces/pds/pds-surface';
 import { createSystmOneSurface } from './surfaces/systmone/systmone-surface';
 import { clientRateLimit } from './transport/client-rate-limit';
+import { contractCheckMiddleware } from './transport/contract-check';
 import { Dispatcher } from './transport/dispatcher';
 import { createRequestListener } from './transport/node-http-adapter';
 import type { Surface } from './transport/types';
@@ -63,6 +64,8 @@ export function createApp(engine: Engine, options: AppOptions = {}): GpsimApp {
   dispatcher.use(smartCors(engine));
   dispatcher.use(faultMiddleware(engine.faults, engine.clock));
   dispatcher.use(integrationMiddleware(engine));
+  // Innermost, so only what a handler answers is checked, never an injected fault.
+  if (engine.checkResponses) dispatcher.use(contractCheckMiddleware(engine.logger));
   const hungSockets = new Set<Socket>();
   return {
     engine,

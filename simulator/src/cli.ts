@@ -1,14 +1,22 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { reportWorkerReady, runCluster, workerOptions } from './cluster';
 import type { GpsimOptions } from './config/options';
 import { OptionError, optionSpecs, resolveOptions } from './config/options';
 import { buildManifest } from './control/manifest';
+import { artefactText, publishedArtefacts } from './control/published-contracts';
 import { normaliseNhsNumber } from './domain/nhs-number';
 import { Engine } from './engine';
+import { DEFAULT_ESTATE_SPEC } from './population/estate-generator';
+import { Population } from './population/population';
 import { createLogger, gpsimVersion, startGpsim } from './main';
 import { SqliteStore } from './store/sqlite/sqlite-store';
+import { VerifySetupError } from './verify/runner';
+import type { VerifyFlags } from './verify/verify-command';
+import { verifyCommand } from './verify/verify-command';
 
 type FlagValues = Partial<Record<keyof GpsimOptions, string>> & { config?: string };
 
@@ -150,6 +158,48 @@ export function buildProgram(): Command {
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   });
 
+  program
+    .command('contracts')
+    .description(
+      'write the published contracts (OpenAPI 3.1, JSON Schemas, CapabilityStatements) of the default estate',
+    )
+    .option('--out <dir>', 'directory to write them to', 'contracts/generated')
+    .option('--check', 'write nothing; exit 1 if the directory differs from what would be written')
+    .action((flags: { out: string; check?: boolean }) => {
+      const estate = new Population(DEFAULT_ESTATE_SPEC).estate;
+      const drifted: string[] = [];
+      for (const [file, value] of Object.entries(publishedArtefacts(gpsimVersion(), estate))) {
+        const path = join(flags.out, file);
+        const text = artefactText(value);
+        if (flags.check) {
+          if (!existsSync(path) || readFileSync(path, 'utf8') !== text) drifted.push(file);
+          continue;
+        }
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, text);
+      }
+      if (drifted.length > 0) {
+        process.stderr.write(`gpsim: published contracts drifted: ${drifted.join(', ')}; run "npm run contracts".\n`);
+        process.exitCode = 1;
+      }
+    });
+
+  program
+    .command('verify')
+    .description('run the contract cases against a target (gpsim, another version, or a supplier test environment)')
+    .option('--target <url>', 'base URL, or the URL of a manifest in the /__sim/fixtures shape')
+    .option('--surface <name>', 'gpconnect, mesh, systmone, emis, smart or all', 'all')
+    .option('--ods <code>', 'the practice to verify (default: the first in the manifest)')
+    .option('--only <tags>', 'comma-separated tags or case ids')
+    .option('--bail', 'stop at the first failure')
+    .option('--allow-writes', 'also run cases that change the target (bookings, sends)')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--json <file>', 'write a JSON report')
+    .option('--config <file>', 'YAML: target, ods, manifest (file), headers per surface')
+    .action(async (flags: VerifyFlags) => {
+      process.exitCode = await verifyCommand(flags);
+    });
+
   return program;
 }
 
@@ -157,7 +207,10 @@ if (require.main === module) {
   buildProgram()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      const message = error instanceof OptionError || error instanceof RangeError ? error.message : String(error);
+      const message =
+        error instanceof OptionError || error instanceof RangeError || error instanceof VerifySetupError
+          ? error.message
+          : String(error);
       process.stderr.write(`gpsim: ${message}\n`);
       process.exit(2);
     });

@@ -50,6 +50,8 @@ export interface EngineOptions {
   launch?: LaunchOptions;
   /** --strict: exact checks where real providers are lenient (GP Connect JWT aud). */
   strict?: boolean;
+  /** --check-responses: answers are checked against the published contracts (implied by strict). */
+  checkResponses?: boolean;
 
   /** sandbox (default) or integration (--profile). */
   environment?: EnvironmentProfile;
@@ -78,6 +80,8 @@ export class Engine {
   readonly logger: Logger;
   /** --strict: exact checks where real providers are lenient. */
   readonly strict: boolean;
+  /** Answers are checked against the published contracts; drift becomes a loud 500. */
+  readonly checkResponses: boolean;
   readonly records: PatientRecords;
   /** Partner write-back (SystmOne UpdatePatientRecord, EMIS FileRecord). */
   readonly recordWriter: RecordWriter;
@@ -124,6 +128,7 @@ export class Engine {
       ? new SharedJournal(this.journal, this.store.journal, this.logger)
       : undefined;
     this.strict = options.strict ?? false;
+    this.checkResponses = this.strict || (options.checkResponses ?? false);
 
     this.environment = options.environment ?? environmentProfile('sandbox');
     this.version = options.version;

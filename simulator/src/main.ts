@@ -69,6 +69,7 @@ export async function startGpsim(
     // The integration profile has no lenient mode: only registered clients and redirect URIs.
     launch: { lenient: options.profile === 'sandbox' && options.launchLenient, autoApprove: options.launchAutoApprove },
     strict: options.strict,
+    checkResponses: options.checkResponses,
     environment: environmentProfile(options.profile, options.rateLimit, options.partnerAllowList),
   });
   await engine.load();

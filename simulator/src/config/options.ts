@@ -39,6 +39,8 @@ export interface GpsimOptions {
   launchAutoApprove: boolean;
   /** Checks a real provider may relax made exact, e.g. the GP Connect JWT aud against the service root. */
   strict: boolean;
+  /** Check every JSON answer against the published contracts (on under --strict and in gpsim's own tests). */
+  checkResponses: boolean;
   /** sandbox forgives; integration rehearses the supplier's path-to-live environment. */
   profile: EnvironmentProfileName;
   /** Requests per second per application under the integration profile. */
@@ -277,6 +279,14 @@ export const optionSpecs = [
     description: 'exact checks where providers are lenient (GP Connect JWT aud must be the service root)',
     defaultValue: false,
     parse: boolean('strict'),
+  }),
+  option({
+    key: 'checkResponses',
+    flag: '--check-responses [on]',
+    env: 'GPSIM_CHECK_RESPONSES',
+    description: 'check every JSON answer against the published contracts; drift answers 500 (on with --strict)',
+    defaultValue: false,
+    parse: boolean('check responses'),
   }),
   option({
     key: 'profile',

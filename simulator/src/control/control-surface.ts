@@ -9,6 +9,7 @@ import { surfaceNames } from '../transport/types';
 import type { JournalQuery } from './journal';
 import type { AdminAccess } from './admin-guard';
 import { buildManifest } from './manifest';
+import { contractRoutes } from './contract-routes';
 import { faultRoutes } from './fault-routes';
 
 import { deviceRoutes } from './device-routes';
@@ -80,6 +81,7 @@ export function createControlSurface(engine: Engine, admin: AdminAccess): Surfac
     ...faultRoutes(engine),
     ...scenarioRoutes(engine),
     ...reportRoutes(engine),
+    ...contractRoutes(engine),
 
     ...launchRoutes(engine),
     ...deviceRoutes(engine),

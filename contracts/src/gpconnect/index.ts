@@ -1,0 +1,4 @@
+export * from './foundations';
+export * from './appointments';
+export * from './structured';
+export * from './documents';

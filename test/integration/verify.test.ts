@@ -1,0 +1,206 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { control } from '@gpsim/contracts';
+import type { RunningGpsim } from '@gpsim/simulator/main';
+import { parseXml } from '@gpsim/simulator/surfaces/shared/xml';
+import { toJunitXml } from '@gpsim/simulator/verify/report';
+import type { CaseResult } from '@gpsim/simulator/verify/runner';
+import { VerifySetupError, loadCases, loadContext, runVerify } from '@gpsim/simulator/verify/runner';
+import { verifySurfaces } from '@gpsim/simulator/verify/verify-case';
+import { verifyCommand } from '@gpsim/simulator/verify/verify-command';
+import { freePort, requireBuiltCli, runCli } from '../support/cli';
+import { smallEstate, startTestGpsim } from '../support/gpsim';
+
+const silent = { write: () => true } as unknown as NodeJS.WritableStream;
+
+/**
+ * A deliberately broken target: it publishes gpsim's manifest (so every case can be addressed) but
+ * answers every other request 200 with a JSON object of the wrong shape.
+ */
+async function startBrokenTarget(manifest: control.Manifest): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    request.resume();
+    const body =
+      request.url === '/__sim/fixtures' ? manifest : { resourceType: 'Patient', note: 'not what you asked for' };
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe('gpsim verify', () => {
+  let gpsim: RunningGpsim;
+  let manifest: control.Manifest;
+  const cases = loadCases();
+
+  beforeAll(async () => {
+    gpsim = await startTestGpsim(smallEstate);
+    manifest = (await (await fetch(`${gpsim.url}/__sim/fixtures`)).json()) as control.Manifest;
+  });
+  afterAll(() => gpsim.close());
+
+  it('has cases for every surface, each with a spec citation and tags', () => {
+    for (const surface of verifySurfaces) expect(cases.some((entry) => entry.surface === surface)).toBe(true);
+    for (const entry of cases) {
+      expect(entry.citation.length).toBeGreaterThan(5);
+      expect(entry.tags.length).toBeGreaterThan(0);
+    }
+    expect(new Set(cases.map((entry) => entry.id)).size).toBe(cases.length);
+  });
+
+  it('passes 100% against gpsim itself, writes included', async () => {
+    const context = await loadContext(gpsim.url);
+    const results = await runVerify(context, cases, { surfaces: verifySurfaces, allowWrites: true });
+    const failures = results.filter((result) => result.outcome !== 'passed');
+    expect(failures.map((result) => `${result.case.id}: ${result.messages.join('; ')}`)).toEqual([]);
+    expect(results).toHaveLength(cases.length);
+  });
+
+  it('passes against every practice of the estate, SystmOne and EMIS alike (--ods)', async () => {
+    for (const practice of manifest.practices.slice(0, 2)) {
+      const context = await loadContext(gpsim.url, { ods: practice.ods });
+      const results = await runVerify(context, cases, { surfaces: ['gpconnect'] });
+      expect(results.filter((result) => result.outcome === 'failed').map((result) => result.case.id)).toEqual([]);
+    }
+  });
+
+  it('skips the cases that change the target unless writes are allowed', async () => {
+    const context = await loadContext(`${gpsim.url}/__sim/fixtures`);
+    const results = await runVerify(context, cases, { surfaces: ['mesh'] });
+    const writing = results.filter((result) => result.case.writes);
+    expect(writing.length).toBeGreaterThan(0);
+    for (const result of writing) {
+      expect(result.outcome).toBe('skipped');
+      expect(result.messages[0]).toContain('--allow-writes');
+    }
+  });
+
+  it('selects cases by tag or id with --only', async () => {
+    const context = await loadContext(gpsim.url);
+    const results = await runVerify(context, cases, { surfaces: verifySurfaces, only: ['smoke'] });
+    expect(results.length).toBeGreaterThan(3);
+    expect(results.every((result) => result.case.tags.includes('smoke'))).toBe(true);
+  });
+
+  describe('against a deliberately broken target', () => {
+    let broken: { url: string; server: Server };
+    beforeAll(async () => {
+      broken = await startBrokenTarget(manifest);
+    });
+    afterAll(() => new Promise<void>((resolve) => broken.server.close(() => resolve())));
+
+    it('fails every case and says what differed, with the spec to read', async () => {
+      const context = await loadContext(broken.url);
+      const results = await runVerify(context, cases, { surfaces: verifySurfaces });
+      const ran = results.filter((result) => result.outcome !== 'skipped');
+      expect(ran.every((result) => result.outcome === 'failed')).toBe(true);
+      const byId = new Map(results.map((result) => [result.case.id, result.messages.join('\n')]));
+      expect(byId.get('gpc.foundations.invalid-nhs-number')).toContain('status: expected 400, got 200');
+      expect(byId.get('smart.configuration')).toMatch(/shape oauth.SmartConfiguration at authorization_endpoint/);
+      expect(byId.get('gpc.foundations.find-patient')).toMatch(/shape gpconnect.Bundle at resourceType/);
+      expect(byId.get('gpc.foundations.find-patient')).toContain(
+        'at entry.0.resource.resourceType: expected "Patient", got nothing',
+      );
+      expect(byId.get('systmone.patient-record')).toMatch(/content-type: expected \/xml\//);
+    });
+
+    it('stops after the first failure with --bail, skipping the rest', async () => {
+      const context = await loadContext(broken.url);
+      const results = await runVerify(context, cases, { surfaces: verifySurfaces, bail: true });
+      expect(results[0]?.outcome).toBe('failed');
+      expect(results.slice(1).every((result) => result.outcome === 'skipped')).toBe(true);
+    });
+
+    it('exits 1 and writes a JUnit report whose counts match the run', async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'gpsim-verify-'));
+      const junit = join(directory, 'verify.xml');
+      const json = join(directory, 'verify.json');
+      const code = await verifyCommand({ target: broken.url, surface: 'smart', junit, json }, silent);
+      expect(code).toBe(1);
+      const suites = parseXml(readFileSync(junit, 'utf8'));
+      expect(suites.name).toBe('testsuites');
+      const smartCases = cases.filter((entry) => entry.surface === 'smart').length;
+      expect(suites.attributes).toMatchObject({ tests: String(smartCases), failures: String(smartCases) });
+      const failure = suites.children[0]?.children[0]?.children.find((element) => element.name === 'failure');
+      expect(failure?.text).toContain('spec: ');
+      const report = JSON.parse(readFileSync(json, 'utf8')) as { failed: number };
+      expect(report.failed).toBe(smartCases);
+    });
+  });
+
+  it('exits 0 for gpsim itself and reads extra headers and the practice from --config', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'gpsim-verify-'));
+    const config = join(directory, 'verify.yaml');
+    writeFileSync(
+      config,
+      `target: ${gpsim.url}\nods: ${manifest.practices[1]?.ods}\nheaders:\n  smart:\n    X-Verify: yes\n`,
+    );
+    expect(await verifyCommand({ surface: 'smart', config }, silent)).toBe(0);
+  });
+
+  it('escapes what it writes into JUnit XML', () => {
+    const entry = cases[0] as CaseResult['case'];
+    const xml = toJunitXml([
+      {
+        surface: 'gpconnect',
+        case: { ...entry, title: 'a <b> & "c"' },
+        outcome: 'failed',
+        messages: ['<&>'],
+        durationMs: 1,
+      },
+    ]);
+    expect(() => parseXml(xml)).not.toThrow();
+    expect(xml).toContain('a &lt;b&gt; &amp; &quot;c&quot;');
+  });
+
+  it('refuses a case file that breaks the case schema, naming the file and field', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'gpsim-cases-'));
+    writeFileSync(
+      join(directory, 'bad.yaml'),
+      'surface: mesh\ncases:\n  - id: x\n    title: t\n    citation: c\n    request: { path: nowhere }\n    expect: { status: 200 }\n',
+    );
+    expect(() => loadCases(directory)).toThrow(VerifySetupError);
+    expect(() => loadCases(directory)).toThrow(/bad.yaml: cases.0.request.path/);
+  });
+
+  describe('from the command line', () => {
+    // Each case starts a node process; on a loaded machine that alone can take seconds.
+    const processTimeout = 30_000;
+    beforeAll(requireBuiltCli);
+
+    it(
+      'exits 0 against gpsim with progress on stderr',
+      async () => {
+        const run = await runCli(['verify', '--target', gpsim.url, '--surface', 'mesh']);
+        expect(run.stderr).toMatch(/\[#+\.*\] 1\/\d+ ok {3}mesh/);
+        expect(run.code).toBe(0);
+      },
+      processTimeout,
+    );
+
+    it(
+      'exits 2 with a clear message when no target answers',
+      async () => {
+        const run = await runCli(['verify', '--target', `http://127.0.0.1:${await freePort()}`]);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain('could not read the manifest');
+      },
+      processTimeout,
+    );
+
+    it(
+      'exits 2 for an unknown surface',
+      async () => {
+        const run = await runCli(['verify', '--target', gpsim.url, '--surface', 'nhsapp']);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain('--surface must be one of');
+      },
+      processTimeout,
+    );
+  });
+});
