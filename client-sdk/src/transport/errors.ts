@@ -93,6 +93,11 @@ export function describeErrorBody(body: unknown, status: number): { code: string
         message: typeof record.error_description === 'string' ? record.error_description : record.error,
       };
     }
+    const emis = record.Error as { Code?: unknown; Description?: unknown } | undefined;
+    if (record.Outcome === 'Failure' && emis && typeof emis.Code === 'string') {
+      // EMIS partner API: {Outcome: "Failure", Error: {Code, Description}}
+      return { code: emis.Code, message: typeof emis.Description === 'string' ? emis.Description : emis.Code };
+    }
     if (typeof record.errorCode === 'string') {
       // MESH: {errorEvent, errorCode, errorDescription}
       return {
