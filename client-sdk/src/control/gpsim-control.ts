@@ -117,7 +117,11 @@ export class GpsimControl {
 
   /** The same report as JUnit XML or HTML, for CI artefacts. */
   async reportDocument(format: 'junit' | 'html'): Promise<string> {
-    const response = await this.transport.send({ method: 'GET', path: `/__sim/report?format=${format}`, surface: 'control' });
+    const response = await this.transport.send({
+      method: 'GET',
+      path: `/__sim/report?format=${format}`,
+      surface: 'control',
+    });
     return response.text;
   }
 
@@ -162,7 +166,9 @@ export class GpsimControl {
   }
 
   /** Selects a patient on a SystmOne desktop, as a user would (GetCurrentSelection then sees them). */
-  selectSystmOnePatient(selection: control.SystmOneSelection): Promise<{ ods: string; username: string; nhsNumber: string }> {
+  selectSystmOnePatient(
+    selection: control.SystmOneSelection,
+  ): Promise<{ ods: string; username: string; nhsNumber: string }> {
     return this.post('/__sim/systmone/selection', selection);
   }
 

@@ -54,7 +54,9 @@ export class EmisClient {
     return this.session;
   }
 
-  getMatchedPatient(query: Call<typeof emis.GetMatchedPatient>): Promise<{ MatchedPatients: { Patient?: MatchedPatient[] } }> {
+  getMatchedPatient(
+    query: Call<typeof emis.GetMatchedPatient>,
+  ): Promise<{ MatchedPatients: { Patient?: MatchedPatient[] } }> {
     return this.method('GetMatchedPatient', query, false);
   }
 

@@ -52,7 +52,11 @@ export function auditJwt(identity: AuditIdentity, audience: string, scope: Reque
     iat,
     reason_for_request: 'directcare',
     requested_scope: scope,
-    requesting_device: { resourceType: 'Device', ...identity.requestingDevice, identifier: [identity.requestingDevice.identifier] },
+    requesting_device: {
+      resourceType: 'Device',
+      ...identity.requestingDevice,
+      identifier: [identity.requestingDevice.identifier],
+    },
     requesting_organization: {
       resourceType: 'Organization',
       identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: organization.odsCode }],

@@ -173,7 +173,13 @@ export class GpConnectClient {
   }
 
   readAppointment(id: string): Promise<Versioned<Appointment>> {
-    return this.versioned('gpconnect', 'GET', `/Appointment/${encodeURIComponent(id)}`, 'readAppointment', 'patient/*.read');
+    return this.versioned(
+      'gpconnect',
+      'GET',
+      `/Appointment/${encodeURIComponent(id)}`,
+      'readAppointment',
+      'patient/*.read',
+    );
   }
 
   /** The patient's appointments in a date range (yyyy-mm-dd). */

@@ -33,7 +33,10 @@ interface FocusedSections {
 }
 
 /** includeConsultations: a period or a number of most recent consultations, never both. */
-export type Consultations = { period: Period; mostRecent?: never } | { mostRecent: number; period?: never } | {};
+export type Consultations =
+  | { period: Period; mostRecent?: never }
+  | { mostRecent: number; period?: never }
+  | { period?: never; mostRecent?: never };
 
 interface Patient {
   nhsNumber: string;
@@ -58,7 +61,8 @@ type Part = NonNullable<ParametersParameter['part']>[number];
 
 const boolean = (name: string, value: boolean | undefined): Part[] =>
   value === undefined ? [] : [{ name, valueBoolean: value }];
-const date = (name: string, value: string | undefined): Part[] => (value === undefined ? [] : [{ name, valueDate: value }]);
+const date = (name: string, value: string | undefined): Part[] =>
+  value === undefined ? [] : [{ name, valueDate: value }];
 const period = (name: string, value: Period | undefined): Part[] =>
   value === undefined ? [] : [{ name, valuePeriod: { ...value } }];
 
@@ -68,9 +72,10 @@ export function structuredRecordParameters(query: StructuredRecordQuery): Parame
     { name: 'patientNHSNumber', valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: query.nhsNumber } },
   ];
   const add = (name: string, parts: Part[]) => parameter.push(parts.length ? { name, part: parts } : { name });
-  const q = query as Patient & BroadSections & { consultations?: { period?: Period; mostRecent?: number } } & {
-    problems?: { status?: 'active' | 'inactive' };
-  };
+  const q = query as Patient &
+    BroadSections & { consultations?: { period?: Period; mostRecent?: number } } & {
+      problems?: { status?: 'active' | 'inactive' };
+    };
   if (q.allergies) add('includeAllergies', boolean('includeResolvedAllergies', q.allergies.includeResolved));
   if (q.medication)
     add('includeMedication', [
@@ -85,7 +90,10 @@ export function structuredRecordParameters(query: StructuredRecordQuery): Parame
         : [{ name: 'includeNumberOfMostRecent', valuePositiveInt: q.consultations.mostRecent }]),
     ]);
   if (q.problems)
-    add('includeProblems', q.problems.status === undefined ? [] : [{ name: 'filterStatus', valueCode: q.problems.status }]);
+    add(
+      'includeProblems',
+      q.problems.status === undefined ? [] : [{ name: 'filterStatus', valueCode: q.problems.status }],
+    );
   if (q.immunisations)
     add('includeImmunisations', [
       ...boolean('includeNotGiven', q.immunisations.includeNotGiven),

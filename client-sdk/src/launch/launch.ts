@@ -75,8 +75,10 @@ export function authorizeUrl(request: AuthorizeRequest): string {
 export function parseRedirect(url: string | URL, expectedState: string): { code: string } {
   const parsed = new URL(url);
   const error = parsed.searchParams.get('error');
-  if (error) throw new Error(`Authorisation refused: ${error} ${parsed.searchParams.get('error_description') ?? ''}`.trim());
-  if (parsed.searchParams.get('state') !== expectedState) throw new Error('The redirect carries another state: not this login.');
+  if (error)
+    throw new Error(`Authorisation refused: ${error} ${parsed.searchParams.get('error_description') ?? ''}`.trim());
+  if (parsed.searchParams.get('state') !== expectedState)
+    throw new Error('The redirect carries another state: not this login.');
   const code = parsed.searchParams.get('code');
   if (!code) throw new Error('The redirect carries no code.');
   return { code };
@@ -100,19 +102,32 @@ export function exchangeCode(
 ): Promise<TokenResponse> {
   return tokenRequest(
     request,
-    { grant_type: 'authorization_code', code: request.code, redirect_uri: request.redirectUri, code_verifier: request.codeVerifier },
+    {
+      grant_type: 'authorization_code',
+      code: request.code,
+      redirect_uri: request.redirectUri,
+      code_verifier: request.codeVerifier,
+    },
     options,
   );
 }
 
 /** A new access token from a refresh token (a refresh token is used once; keep the new one). */
 export function refreshToken(
-  request: ClientAuthentication & { configuration: Pick<SmartConfiguration, 'token_endpoint'>; refreshToken: string; scope?: string },
+  request: ClientAuthentication & {
+    configuration: Pick<SmartConfiguration, 'token_endpoint'>;
+    refreshToken: string;
+    scope?: string;
+  },
   options: ClientOptions = {},
 ): Promise<TokenResponse> {
   return tokenRequest(
     request,
-    { grant_type: 'refresh_token', refresh_token: request.refreshToken, ...(request.scope ? { scope: request.scope } : {}) },
+    {
+      grant_type: 'refresh_token',
+      refresh_token: request.refreshToken,
+      ...(request.scope ? { scope: request.scope } : {}),
+    },
     options,
   );
 }

@@ -1,8 +1,6 @@
 /** Message content: bytes in memory, or a stream of known size that is read one chunk at a time. */
 export type MeshContent =
-  | string
-  | Uint8Array
-  | { stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>; size: number };
+  string | Uint8Array | { stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>; size: number };
 
 /**
  * Regroups content into chunks of exactly `chunkSize` bytes (the last one shorter), holding at most

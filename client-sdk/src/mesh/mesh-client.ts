@@ -59,7 +59,8 @@ export class MeshClient {
     this.transport = transportFor([origin], options);
     this.root = `${path}/messageexchange/${encodeURIComponent(options.mailboxId)}`;
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1) throw new RangeError('chunkSize must be a positive integer');
+    if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1)
+      throw new RangeError('chunkSize must be a positive integer');
     this.clock = options.clock ?? Date.now;
   }
 
@@ -143,7 +144,9 @@ export class MeshClient {
         ...(continueFrom === undefined ? {} : { continueFrom }),
       });
       yield* page.messages;
-      continueFrom = page.links?.next ? (new URL(page.links.next, 'http://mesh').searchParams.get('continue_from') ?? undefined) : undefined;
+      continueFrom = page.links?.next
+        ? (new URL(page.links.next, 'http://mesh').searchParams.get('continue_from') ?? undefined)
+        : undefined;
     } while (continueFrom !== undefined);
   }
 
@@ -186,12 +189,18 @@ export class MeshClient {
 
   /** Acknowledges a downloaded message: it leaves the inbox and the sender's tracking says so. */
   acknowledge(messageId: string): Promise<AcknowledgeResult> {
-    return this.json({ method: 'PUT', path: `${this.root}/inbox/${encodeURIComponent(messageId)}/status/acknowledged` });
+    return this.json({
+      method: 'PUT',
+      path: `${this.root}/inbox/${encodeURIComponent(messageId)}/status/acknowledged`,
+    });
   }
 
   /** Where a message this mailbox sent stands. */
   tracking(messageId: string): Promise<TrackingResult> {
-    return this.json({ method: 'GET', path: `${this.root}/outbox/tracking?messageID=${encodeURIComponent(messageId)}` });
+    return this.json({
+      method: 'GET',
+      path: `${this.root}/outbox/tracking?messageID=${encodeURIComponent(messageId)}`,
+    });
   }
 
   private async openChunk(messageId: string, chunk: number) {

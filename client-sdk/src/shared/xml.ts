@@ -46,7 +46,8 @@ export function toXml(name: string, value: XmlValue): string {
 /** Parses a document into its root element; throws SyntaxError on malformed input. */
 export function parseXml(document: string): XmlElement {
   const stack: XmlElement[] = [{ name: '#document', attributes: {}, children: [], text: '' }];
-  const tag = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<\/([\w:.-]+)\s*>|<([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
+  const tag =
+    /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<\/([\w:.-]+)\s*>|<([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
   for (let match = tag.exec(document); match; match = tag.exec(document)) {
     const [whole, cdata, closing, opening, attributeText, selfClosing, text] = match;
     const current = stack[stack.length - 1] as XmlElement;

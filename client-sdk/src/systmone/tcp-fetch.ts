@@ -66,7 +66,9 @@ export function tcpFetch(framing: TcpFraming, sockets: SocketFactory = nodeSocke
         if (whole(received, framing)) finish();
       });
       socket.onClose((error) =>
-        whole(received, framing) ? finish() : finish(error ?? new Error('The SystmOne TCP connection closed before the reply was whole')),
+        whole(received, framing)
+          ? finish()
+          : finish(error ?? new Error('The SystmOne TCP connection closed before the reply was whole')),
       );
       if (framing === 'length-prefixed') {
         const prefix = new Uint8Array(4);

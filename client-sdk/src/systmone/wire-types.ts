@@ -18,8 +18,7 @@ export interface ClinicalCode {
 export interface SystmOneFunctionParameters {
   GetCurrentSelection: Record<string, never>;
   PatientSearch:
-    | { NhsNumber: string }
-    | { Surname?: string; DateOfBirth?: string; Sex?: 'M' | 'F' | 'I' | 'U'; Postcode?: string };
+    { NhsNumber: string } | { Surname?: string; DateOfBirth?: string; Sex?: 'M' | 'F' | 'I' | 'U'; Postcode?: string };
   GetPatientRecord: { Identity: Identity; DemographicsOnly?: boolean };
   UpdatePatientRecord: {
     Identity: Identity;

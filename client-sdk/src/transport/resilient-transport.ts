@@ -236,7 +236,11 @@ export class ResilientTransport {
   }
 }
 
-export function toApiError(response: Pick<TransportResponse, 'status' | 'headers'>, body: unknown, surface: ApiSurface): GpsimApiError {
+export function toApiError(
+  response: Pick<TransportResponse, 'status' | 'headers'>,
+  body: unknown,
+  surface: ApiSurface,
+): GpsimApiError {
   const { code, message } = describeErrorBody(body, response.status);
   const traceId =
     response.headers.get('ssp-traceid') ??
