@@ -70,11 +70,11 @@ export class GpsimControl {
     return this.get('/__sim/practices');
   }
 
-  practice(ods: string): Promise<control.PracticeSettings> {
+  practice(ods: string): Promise<control.PracticeSummary> {
     return this.get(`/__sim/practices/${encodeURIComponent(ods)}`);
   }
 
-  changePractice(ods: string, patch: control.PracticeSettingsPatch): Promise<control.PracticeSettings> {
+  changePractice(ods: string, patch: control.PracticeSettingsPatch): Promise<control.PracticeSummary> {
     return this.send('PATCH', `/__sim/practices/${encodeURIComponent(ods)}`, patch);
   }
 

@@ -333,7 +333,7 @@ export class GpConnectClient {
       idempotent: method === 'GET',
     });
     const parsed = parseBody(response.text);
-    if (response.status >= 400) throw toApiError(response, parsed, 'gpconnect');
+    if (response.status >= 400) throw toApiError(response, parsed, 'gpconnect', traceId);
     return { body: parsed, headers: response.headers };
   }
 }

@@ -66,7 +66,8 @@ export class MeshClient {
 
   /** Validates the mailbox (POST /messageexchange/{mailbox}); MESH asks for one a day. */
   async handshake(): Promise<{ mailboxId: string }> {
-    const reply = await this.json<{ mailbox_id?: string; mailboxId?: string }>({
+    // v2 answers an empty 200; v1 a {mailboxId} body.
+    const reply = await this.json<{ mailboxId?: string } | undefined>({
       method: 'POST',
       path: this.root,
       headers: {
@@ -76,7 +77,7 @@ export class MeshClient {
       },
       idempotent: true,
     });
-    return { mailboxId: reply.mailbox_id ?? reply.mailboxId ?? this.options.mailboxId };
+    return { mailboxId: reply?.mailboxId ?? this.options.mailboxId };
   }
 
   /**

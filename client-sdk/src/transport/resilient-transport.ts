@@ -53,7 +53,7 @@ export interface TransportRequest {
   surface?: ApiSurface;
   timeoutMs?: number;
   /** 'manual' to read a redirect (an OAuth authorize reply) instead of following it. */
-  redirect?: RequestRedirect;
+  redirect?: 'follow' | 'manual' | 'error';
 }
 
 export interface TransportResponse {
@@ -236,17 +236,19 @@ export class ResilientTransport {
   }
 }
 
+/** `sentTraceId`: the trace id the request carried, for answers that do not echo one. */
 export function toApiError(
   response: Pick<TransportResponse, 'status' | 'headers'>,
   body: unknown,
   surface: ApiSurface,
+  sentTraceId?: string,
 ): GpsimApiError {
   const { code, message } = describeErrorBody(body, response.status);
   const traceId =
     response.headers.get('ssp-traceid') ??
     response.headers.get('x-request-id') ??
     response.headers.get('x-correlation-id') ??
-    undefined;
+    sentTraceId;
   return new GpsimApiError({ surface, status: response.status, code, message, body, ...(traceId ? { traceId } : {}) });
 }
 
