@@ -4,8 +4,9 @@ export interface RequestingPractitioner {
   id: string;
   sdsUserId: string;
   sdsRoleProfileId: string;
+  /** The spec requires both family and given names. */
   family: string;
-  given?: string[];
+  given: string[];
   prefix?: string[];
 }
 
@@ -72,7 +73,7 @@ export function auditJwt(identity: AuditIdentity, audience: string, scope: Reque
       name: [
         {
           family: practitioner.family,
-          ...(practitioner.given ? { given: practitioner.given } : {}),
+          given: practitioner.given,
           ...(practitioner.prefix ? { prefix: practitioner.prefix } : {}),
         },
       ],
