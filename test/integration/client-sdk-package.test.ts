@@ -36,8 +36,12 @@ describe('@gpsim/client package', () => {
   it('packs only the ESM and CJS builds with their declarations: no sources, tests, maps or build info', async () => {
     const { files } = await pack('client-sdk', consumer, true);
     const paths = files.map((file) => file.path);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/cjs/index.js', 'dist/esm/index.js']));
-    expect(paths).toEqual(expect.arrayContaining(['dist/cjs/index.d.ts', 'dist/esm/index.d.ts', 'dist/esm/package.json']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'dist/cjs/index.js', 'dist/esm/index.js']),
+    );
+    expect(paths).toEqual(
+      expect.arrayContaining(['dist/cjs/index.d.ts', 'dist/esm/index.d.ts', 'dist/esm/package.json']),
+    );
     const unexpected = paths.filter(
       (path) => !/^(package\.json|README\.md|dist\/(cjs|esm)\/.+\.(js|d\.ts)|dist\/esm\/package\.json)$/.test(path),
     );
@@ -51,7 +55,15 @@ describe('@gpsim/client package', () => {
     await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
     await run(
       'npm',
-      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', client.filename, contracts.filename],
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        client.filename,
+        contracts.filename,
+      ],
       { cwd: consumer },
     );
     const required = await run(
@@ -78,6 +90,13 @@ describe('@gpsim/client package', () => {
     expect(imported.stdout.trim()).toBe('function,function,43');
   }, 120_000);
 
+  it('builds the TypeDoc API reference from the TSDoc without a warning (warnings fail it)', async () => {
+    const typedoc = join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
+    await expect(
+      run('node', [typedoc, '--out', join(consumer, 'api')], { cwd: join(root, 'client-sdk') }),
+    ).resolves.toBeDefined();
+  }, 120_000);
+
   it('type-checks a consumer through the exports map, as ESM and as CommonJS', async () => {
     const source = `import { GpConnectClient, type StructuredRecordQuery } from '@gpsim/client';
 import { MeshClient } from '@gpsim/client/mesh';
@@ -86,7 +105,16 @@ export const used = [GpConnectClient, MeshClient, query];
 `;
     await writeFile(join(consumer, 'esm.mts'), source);
     await writeFile(join(consumer, 'cjs.cts'), source);
-    const flags = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'es2023,dom'];
+    const flags = [
+      '--noEmit',
+      '--strict',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--lib',
+      'es2023,dom',
+    ];
     await expect(run('node', [tsc, ...flags, 'esm.mts', 'cjs.cts'], { cwd: consumer })).resolves.toBeDefined();
   }, 120_000);
 });

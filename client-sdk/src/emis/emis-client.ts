@@ -4,16 +4,19 @@ import { splitUrl, transportFor } from '../transport/client-options.js';
 import type { ResilientTransport } from '../transport/resilient-transport.js';
 
 /** What a contract schema accepts (input) and produces (output), read without importing zod. */
-type Input<Schema extends { _zod: { input: unknown } }> = Schema['_zod']['input'];
-type Output<Schema extends { _zod: { output: unknown } }> = Schema['_zod']['output'];
+export type ContractInput<Schema extends { _zod: { input: unknown } }> = Schema['_zod']['input'];
+export type ContractOutput<Schema extends { _zod: { output: unknown } }> = Schema['_zod']['output'];
 
 /** A method's fields, without the session the client adds. */
-type Call<Schema extends { _zod: { input: unknown } }> = Omit<Input<Schema>, 'SessionId' | 'OrganisationId'>;
+export type MethodFields<Schema extends { _zod: { input: unknown } }> = Omit<
+  ContractInput<Schema>,
+  'SessionId' | 'OrganisationId'
+>;
 
-export type EmisSession = Output<typeof emis.SessionResult>;
-export type MatchedPatient = Output<typeof emis.MatchedPatient>;
-export type MedicalRecord = Output<typeof emis.MedicalRecord>;
-export type FileStatus = Output<typeof emis.FileStatus>;
+export type EmisSession = ContractOutput<typeof emis.SessionResult>;
+export type MatchedPatient = ContractOutput<typeof emis.MatchedPatient>;
+export type MedicalRecord = ContractOutput<typeof emis.MedicalRecord>;
+export type FileStatus = ContractOutput<typeof emis.FileStatus>;
 
 export interface EmisClientOptions extends ClientOptions {
   /** The manifest's `endpoints.emis` (…/emis/partner-api). */
@@ -55,16 +58,16 @@ export class EmisClient {
   }
 
   getMatchedPatient(
-    query: Call<typeof emis.GetMatchedPatient>,
+    query: MethodFields<typeof emis.GetMatchedPatient>,
   ): Promise<{ MatchedPatients: { Patient?: MatchedPatient[] } }> {
     return this.method('GetMatchedPatient', query, false);
   }
 
-  getMedicalRecord(patient: Call<typeof emis.GetMedicalRecord>): Promise<{ MedicalRecord: MedicalRecord }> {
+  getMedicalRecord(patient: MethodFields<typeof emis.GetMedicalRecord>): Promise<{ MedicalRecord: MedicalRecord }> {
     return this.method('GetMedicalRecord', patient, false);
   }
 
-  fileRecord(record: Call<typeof emis.FileRecord>): Promise<{ FileRecordId: string; FileStatus: string }> {
+  fileRecord(record: MethodFields<typeof emis.FileRecord>): Promise<{ FileRecordId: string; FileStatus: string }> {
     return this.method('FileRecord', record, true);
   }
 
@@ -72,25 +75,25 @@ export class EmisClient {
     return this.method('GetFileStatus', { FileRecordId: fileRecordId }, false);
   }
 
-  createTask(task: Call<typeof emis.CreateTask>): Promise<{ TaskId: string }> {
+  createTask(task: MethodFields<typeof emis.CreateTask>): Promise<{ TaskId: string }> {
     return this.method('CreateTask', task, true);
   }
 
-  getAppointmentSessions(range: Call<typeof emis.GetAppointmentSessions>): Promise<{ Sessions: unknown }> {
+  getAppointmentSessions(range: MethodFields<typeof emis.GetAppointmentSessions>): Promise<{ Sessions: unknown }> {
     return this.method('GetAppointmentSessions', range, false);
   }
 
   bookAppointment(
-    booking: Call<typeof emis.BookAppointment>,
+    booking: MethodFields<typeof emis.BookAppointment>,
   ): Promise<{ AppointmentId: string; SlotId: string; Start: string; End: string }> {
     return this.method('BookAppointment', booking, true);
   }
 
-  getDocuments(patient: Call<typeof emis.GetDocuments>): Promise<{ Documents: unknown }> {
+  getDocuments(patient: MethodFields<typeof emis.GetDocuments>): Promise<{ Documents: unknown }> {
     return this.method('GetDocuments', patient, false);
   }
 
-  addDocument(document: Call<typeof emis.AddDocument>): Promise<Record<string, unknown>> {
+  addDocument(document: MethodFields<typeof emis.AddDocument>): Promise<Record<string, unknown>> {
     return this.method('AddDocument', document, true);
   }
 

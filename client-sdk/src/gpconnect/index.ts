@@ -10,7 +10,11 @@ export type {
 } from './audit-jwt.js';
 export { structuredRecordParameters } from './structured-query.js';
 export type {
+  Allergies,
   BroadQuery,
+  BroadSections,
+  FocusedSections,
+  RecordSubject,
   Consultations,
   ConsultationsQuery,
   Period,

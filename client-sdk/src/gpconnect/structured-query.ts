@@ -3,12 +3,12 @@ import type { Parameters, ParametersParameter } from './wire-types.js';
 /** A search period: a start, an end, or both (whole dates YYYY-MM-DD, not in the future). */
 export type Period = { start: string; end?: string } | { start?: string; end: string };
 
-interface Allergies {
+export interface Allergies {
   includeResolved: boolean;
 }
 
 /** Clinical areas with every part the broad query may send. */
-interface BroadSections {
+export interface BroadSections {
   allergies?: Allergies;
   medication?: { includeIssues?: boolean; fromDate?: string };
   immunisations?: { includeNotGiven?: boolean; includeStatus?: boolean };
@@ -22,7 +22,7 @@ interface BroadSections {
  * The same areas as a focused query (includeConsultations or includeProblems) may send them: the
  * date and status filters the spec bans in that combination are typed `never`.
  */
-interface FocusedSections {
+export interface FocusedSections {
   allergies?: Allergies;
   medication?: { includeIssues?: boolean; fromDate?: never };
   immunisations?: { includeNotGiven?: never; includeStatus?: never };
@@ -38,14 +38,15 @@ export type Consultations =
   | { mostRecent: number; period?: never }
   | { period?: never; mostRecent?: never };
 
-interface Patient {
+/** The patient the record is for. */
+export interface RecordSubject {
   nhsNumber: string;
 }
 
-export type BroadQuery = Patient & BroadSections & { consultations?: never; problems?: never };
-export type ProblemsQuery = Patient &
+export type BroadQuery = RecordSubject & BroadSections & { consultations?: never; problems?: never };
+export type ProblemsQuery = RecordSubject &
   FocusedSections & { problems: { status?: 'active' | 'inactive' }; consultations?: never };
-export type ConsultationsQuery = Patient &
+export type ConsultationsQuery = RecordSubject &
   FocusedSections & { consultations: Consultations; problems?: { status?: never } };
 
 /**
@@ -72,7 +73,7 @@ export function structuredRecordParameters(query: StructuredRecordQuery): Parame
     { name: 'patientNHSNumber', valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: query.nhsNumber } },
   ];
   const add = (name: string, parts: Part[]) => parameter.push(parts.length ? { name, part: parts } : { name });
-  const q = query as Patient &
+  const q = query as RecordSubject &
     BroadSections & { consultations?: { period?: Period; mostRecent?: number } } & {
       problems?: { status?: 'active' | 'inactive' };
     };
