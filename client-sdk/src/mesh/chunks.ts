@@ -4,7 +4,8 @@ export type MeshContent =
 
 /**
  * Regroups content into chunks of exactly `chunkSize` bytes (the last one shorter), holding at most
- * one chunk in memory.
+ * one chunk in memory: a streamed chunk reuses one buffer, so it is valid only until the next one
+ * is requested (the sender finishes each chunk's request before asking for the next).
  */
 export async function* chunksOf(content: MeshContent, chunkSize: number): AsyncGenerator<Uint8Array<ArrayBuffer>> {
   if (typeof content === 'string' || content instanceof Uint8Array) {
@@ -13,7 +14,7 @@ export async function* chunksOf(content: MeshContent, chunkSize: number): AsyncG
     for (let offset = 0; offset < bytes.length; offset += chunkSize) yield bytes.slice(offset, offset + chunkSize);
     return;
   }
-  let buffer = new Uint8Array(chunkSize);
+  const buffer = new Uint8Array(chunkSize);
   let filled = 0;
   for await (const piece of iterate(content.stream)) {
     let offset = 0;
@@ -24,12 +25,11 @@ export async function* chunksOf(content: MeshContent, chunkSize: number): AsyncG
       offset += take;
       if (filled === chunkSize) {
         yield buffer;
-        buffer = new Uint8Array(chunkSize);
         filled = 0;
       }
     }
   }
-  if (filled > 0 || content.size === 0) yield buffer.slice(0, filled);
+  if (filled > 0 || content.size === 0) yield buffer.subarray(0, filled);
 }
 
 export function sizeOf(content: MeshContent): number {

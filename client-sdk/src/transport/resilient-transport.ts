@@ -112,7 +112,8 @@ export class ResilientTransport {
 
   /**
    * Like send, but hands back the unread body stream of the final answer. A retried attempt's
-   * body is cancelled, so memory stays flat however large the answer.
+   * body is drained and dropped, so memory stays flat however large the answer. The timeout covers
+   * the attempt up to the response headers; bound the body's reading with `signal`.
    */
   async open(request: TransportRequest): Promise<StreamingResponse> {
     return this.exchange(request, (response, base) => {
@@ -152,8 +153,15 @@ export class ResilientTransport {
       const attemptStarted = this.now();
       let retryReason: string;
       let retryAfterMs: number | undefined;
+      // A timer cleared when the attempt ends: AbortSignal.timeout would keep the request (and its
+      // body) reachable from the signal until the timeout fires, however early the answer came.
+      const timeout = new AbortController();
+      const timer = setTimeout(
+        () => timeout.abort(new DOMException('The attempt timed out', 'TimeoutError')),
+        request.timeoutMs ?? this.options.timeoutMs ?? 30_000,
+      );
       try {
-        const response = await this.attempt(endpoint, request, headers);
+        const response = await this.attempt(endpoint, request, headers, timeout.signal);
         this.options.hooks?.onResponse?.({
           endpoint,
           status: response.status,
@@ -186,6 +194,8 @@ export class ResilientTransport {
         retryReason = error instanceof Error ? error.message : String(error);
         preferred = this.endpoints.indexOf(endpoint) + 1;
         lastResponse = undefined;
+      } finally {
+        clearTimeout(timer);
       }
       if (!idempotent || attempt === this.retry.maxAttempts) break;
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1)) * this.random();
@@ -223,8 +233,8 @@ export class ResilientTransport {
     endpoint: string,
     request: TransportRequest,
     headers: Record<string, string>,
+    timeout: AbortSignal,
   ): Promise<Response> {
-    const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.timeoutMs ?? 30_000);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     return this.fetchImpl(`${endpoint}${request.path}`, {
       method: request.method,
