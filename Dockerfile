@@ -10,7 +10,7 @@ RUN apt-get update \
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY contracts/package.json contracts/tsconfig.json contracts/
 COPY simulator/package.json simulator/tsconfig.json simulator/
-COPY client-sdk/package.json client-sdk/tsconfig.json client-sdk/
+COPY client-sdk/package.json client-sdk/tsconfig.json client-sdk/tsconfig.esm.json client-sdk/
 # Sources are not here yet, so the root "prepare" build is skipped; the native module is built explicitly.
 RUN npm install --ignore-scripts && npm rebuild better-sqlite3
 COPY contracts/src contracts/src

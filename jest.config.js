@@ -13,6 +13,8 @@ const shared = {
     '^@gpsim/simulator/(.*)$': '<rootDir>/simulator/src/$1',
     '^@gpsim/client$': '<rootDir>/client-sdk/src/index.ts',
     '^@gpsim/client/(.*)$': '<rootDir>/client-sdk/src/$1',
+    // The client SDK's sources import siblings as ./x.js (what its ESM build needs); jest reads the .ts.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   // msw depends on a few ESM-only packages; swc compiles them to CommonJS like the sources.
   transformIgnorePatterns: ['/node_modules/(?!(until-async|outvariant|strict-event-emitter|@mswjs|headers-polyfill)/)'],

@@ -1,3 +1,9 @@
-export { GpsimControl } from './control/gpsim-control';
-export type { GpsimControlOptions } from './control/gpsim-control';
-export * from './transport';
+export * from './control/index.js';
+export * from './emis/index.js';
+export * from './gpconnect/index.js';
+export * from './launch/index.js';
+export * from './mesh/index.js';
+export * from './systmone/index.js';
+export * from './transport/index.js';
+export { childAt, parseXml, toXml } from './shared/xml.js';
+export type { XmlElement, XmlValue } from './shared/xml.js';

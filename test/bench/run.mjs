@@ -28,6 +28,7 @@ const benches = {
   'rss-100k-patients': () => rss100k(),
   'fhir-r4-patient-read': () => runScript('fhir-r4-patient-read.mjs'),
   'mesh-throughput': () => runScript('mesh-throughput.mjs'),
+  'mesh-sdk-streaming': () => runScript('mesh-sdk-streaming.mjs'),
   'systmone-record-read': () => runScript('systmone-record-read.mjs'),
 
   faults: () => runScript('faults.mjs'),

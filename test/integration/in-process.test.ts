@@ -4,6 +4,8 @@ import { createInProcessGpsim } from '@gpsim/simulator/msw';
 import type { InProcessGpsim } from '@gpsim/simulator/msw';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
 import { backendToken, bearer } from '../support/tokens';
+import { EmisClient, GpsimControl, SystmOneClient, discover } from '@gpsim/client';
+import { gpConnectClientFor } from '../support/sdk-clients';
 
 /**
  * In-process mode: msw handlers built from the same engine answer exactly as the server does.
@@ -75,6 +77,89 @@ describe('in-process mode (msw) and the server give the same answers', () => {
     expect(inProcess.engine.clock.nowDate().toISOString()).toBe('2030-05-01T10:00:00.000Z');
     await fetch(`${inProcess.baseUrl}/__sim/reset`, { method: 'POST' });
     expect(Math.abs(inProcess.engine.clock.now() - Date.now())).toBeLessThan(5_000);
+  });
+
+  describe('the same @gpsim/client calls return equal results', () => {
+    /** Runs one SDK call against each base; volatile per-response values (ids, times) are normalised. */
+    async function sdkBoth(call: (base: string) => Promise<unknown>): Promise<[string, string]> {
+      const normalise = (base: string, value: unknown) =>
+        JSON.stringify(value)
+          .split(base)
+          .join('BASE')
+          .replace(/,\{"name":"s12","url":"BASE"\}|,\{"name":"s12","url":"http:\/\/127\.0\.0\.1:\d+"\}/, '')
+          .replace(/"(lastUpdated|ExpiresAt)":"[^"]+"/g, '"$1":"TIME"')
+          // The time of the response itself (a List's date), to the millisecond.
+          .replace(/"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/g, '"TIME"')
+          .replace(/"(SessionId)":"[^"]+"/g, '"$1":"ID"')
+          .replace(/"resourceType":"Bundle","id":"[^"]+"/g, '"resourceType":"Bundle","id":"ID"');
+      const [real, inMemory] = await Promise.all([call(server.url), call(inProcess.baseUrl)]);
+      return [normalise(server.url, real), normalise(inProcess.baseUrl, inMemory)];
+    }
+    const manifestOf = (base: string) => new GpsimControl({ baseUrl: base }).fixtures();
+    const standardOf = async (base: string, system: 'systmone' | 'emis') => {
+      const manifest = await manifestOf(base);
+      const ods = manifest.practices.find((practice) => practice.system === system)?.ods;
+      const patient = manifest.archetypes.find((archetype) => archetype.key === 'standard' && archetype.ods === ods);
+      const practice = manifest.practices.find((candidate) => candidate.ods === ods);
+      const partner = manifest.partners.find((candidate) => candidate.name === 'gpsim-demo');
+      if (!patient || !practice || !partner) throw new Error('the estate lacks a standard patient or the demo partner');
+      return { manifest, patient, practice, partner };
+    };
+
+    it('GpsimControl.fixtures', async () => {
+      const [real, inMemory] = await sdkBoth(manifestOf);
+      expect(inMemory).toBe(real);
+    });
+
+    it('GpConnectClient.findPatient and getStructuredRecord', async () => {
+      const [real, inMemory] = await sdkBoth(async (base) => {
+        const { manifest, patient, practice } = await standardOf(base, 'systmone');
+        const client = gpConnectClientFor(manifest, practice);
+        return [
+          await client.findPatient(patient.nhsNumber),
+          await client.getStructuredRecord({
+            nhsNumber: patient.nhsNumber,
+            allergies: { includeResolved: true },
+            problems: { status: 'active' },
+          }),
+        ];
+      });
+      expect(inMemory).toBe(real);
+      expect(real).toContain('"resourceType":"AllergyIntolerance"');
+    });
+
+    it('SystmOneClient.patientSearch over HTTP', async () => {
+      const [real, inMemory] = await sdkBoth(async (base) => {
+        const { manifest, patient, practice, partner } = await standardOf(base, 'systmone');
+        const client = new SystmOneClient({
+          carriage: { kind: 'http', baseUrl: manifest.endpoints.systmOne },
+          ods: practice.ods,
+          apiKey: partner.apiKey,
+          deviceId: partner.deviceId,
+        });
+        return (await client.patientSearch({ NhsNumber: patient.nhsNumber })).response;
+      });
+      expect(inMemory).toBe(real);
+    });
+
+    it('EmisClient.getMatchedPatient', async () => {
+      const [real, inMemory] = await sdkBoth(async (base) => {
+        const { manifest, patient, practice, partner } = await standardOf(base, 'emis');
+        const client = new EmisClient({
+          baseUrl: manifest.endpoints.emis,
+          clientId: partner.clientId,
+          clientSecret: partner.clientSecret,
+          organisationId: practice.ods,
+        });
+        return client.getMatchedPatient({ NhsNumber: patient.nhsNumber });
+      });
+      expect(inMemory).toBe(real);
+    });
+
+    it('launch discover', async () => {
+      const [real, inMemory] = await sdkBoth(async (base) => discover((await manifestOf(base)).endpoints.fhirR4));
+      expect(inMemory).toBe(real);
+    });
   });
 
   it('journals in-process requests like the server does', async () => {

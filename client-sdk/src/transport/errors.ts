@@ -93,6 +93,17 @@ export function describeErrorBody(body: unknown, status: number): { code: string
         message: typeof record.error_description === 'string' ? record.error_description : record.error,
       };
     }
+    const emis = record.Error as { Code?: unknown; Description?: unknown } | undefined;
+    if (record.Outcome === 'Failure' && emis && typeof emis.Code === 'string') {
+      // EMIS partner API: {Outcome: "Failure", Error: {Code, Description}}
+      return { code: emis.Code, message: typeof emis.Description === 'string' ? emis.Description : emis.Code };
+    }
+    const detail = Array.isArray(record.detail) ? (record.detail[0] as { code?: unknown; msg?: unknown }) : undefined;
+    if (detail && typeof detail.code === 'string') {
+      // MESH v2: {detail: [{event, code, msg}]}; authentication failures carry an empty code.
+      const code = detail.code || String(status);
+      return { code, message: typeof detail.msg === 'string' ? detail.msg : `MESH error ${code}` };
+    }
     if (typeof record.errorCode === 'string') {
       // MESH: {errorEvent, errorCode, errorDescription}
       return {

@@ -1,13 +1,14 @@
-export { ResilientTransport, parseRetryAfter, toApiError } from './resilient-transport';
+export { ResilientTransport, parseBody, parseRetryAfter, toApiError } from './resilient-transport.js';
 export type {
   RetryOptions,
+  StreamingResponse,
   TransportHooks,
   TransportOptions,
   TransportRequest,
   TransportResponse,
-} from './resilient-transport';
-export { CircuitBreaker } from './circuit-breaker';
-export type { CircuitBreakerOptions, CircuitState } from './circuit-breaker';
+} from './resilient-transport.js';
+export { CircuitBreaker } from './circuit-breaker.js';
+export type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.js';
 export {
   GpsimApiError,
   GpsimNetworkError,
@@ -15,5 +16,7 @@ export {
   isGpsimApiError,
   isGpsimNetworkError,
   isRetryableStatus,
-} from './errors';
-export type { ApiSurface } from './errors';
+} from './errors.js';
+export type { ApiSurface } from './errors.js';
+export { splitUrl, transportFor } from './client-options.js';
+export type { ClientOptions } from './client-options.js';

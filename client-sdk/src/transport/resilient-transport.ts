@@ -1,7 +1,7 @@
-import type { ApiSurface } from './errors';
-import { GpsimApiError, GpsimNetworkError, describeErrorBody, isRetryableStatus } from './errors';
-import { CircuitBreaker } from './circuit-breaker';
-import type { CircuitBreakerOptions } from './circuit-breaker';
+import type { ApiSurface } from './errors.js';
+import { GpsimApiError, GpsimNetworkError, describeErrorBody, isRetryableStatus } from './errors.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import type { CircuitBreakerOptions } from './circuit-breaker.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included (the SSP guidance allows at most 3 automated retries). */
@@ -41,6 +41,8 @@ export interface TransportRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string | Uint8Array<ArrayBuffer>;
+  /** Extra headers for this attempt only, e.g. a MESH token that must be fresh on every attempt. */
+  headersPerAttempt?: () => Record<string, string> | Promise<Record<string, string>>;
   /**
    * Whether sending it twice is harmless. GET, HEAD, PUT and DELETE are by HTTP semantics; a POST
    * only when it carries an idempotency key (then the same key is sent on every attempt).
@@ -50,6 +52,8 @@ export interface TransportRequest {
   signal?: AbortSignal;
   surface?: ApiSurface;
   timeoutMs?: number;
+  /** 'manual' to read a redirect (an OAuth authorize reply) instead of following it. */
+  redirect?: 'follow' | 'manual' | 'error';
 }
 
 export interface TransportResponse {
@@ -59,6 +63,11 @@ export interface TransportResponse {
   text: string;
   endpoint: string;
   attempts: number;
+}
+
+/** A response whose body has not been read: large downloads are streamed, never buffered. */
+export interface StreamingResponse extends Omit<TransportResponse, 'text'> {
+  body: ReadableStream<Uint8Array<ArrayBuffer>> | null;
 }
 
 const defaultRetry: RetryOptions = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5_000, maxElapsedMs: 30_000 };
@@ -98,6 +107,25 @@ export class ResilientTransport {
   }
 
   async send(request: TransportRequest): Promise<TransportResponse> {
+    return this.exchange(request, async (response, base) => ({ ...base, text: await response.text() }));
+  }
+
+  /**
+   * Like send, but hands back the unread body stream of the final answer. A retried attempt's
+   * body is drained and dropped, so memory stays flat however large the answer. The timeout covers
+   * the attempt up to the response headers; bound the body's reading with `signal`.
+   */
+  async open(request: TransportRequest): Promise<StreamingResponse> {
+    return this.exchange(request, (response, base) => {
+      if (isRetryableStatus(response.status)) return response.text().then(() => ({ ...base, body: null }));
+      return Promise.resolve({ ...base, body: response.body as ReadableStream<Uint8Array<ArrayBuffer>> | null });
+    });
+  }
+
+  private async exchange<T extends { status: number; headers: Headers }>(
+    request: TransportRequest,
+    read: (response: Response, base: Omit<TransportResponse, 'text'>) => Promise<T>,
+  ): Promise<T> {
     const started = this.now();
     const idempotent =
       request.idempotent ??
@@ -108,7 +136,7 @@ export class ResilientTransport {
       ...(request.idempotencyKey ? { [request.idempotencyKey.header]: request.idempotencyKey.value } : {}),
     };
     const causes: unknown[] = [];
-    let lastResponse: TransportResponse | undefined;
+    let lastResponse: T | undefined;
     let preferred = 0;
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       const endpoint = this.chooseEndpoint(preferred);
@@ -125,16 +153,27 @@ export class ResilientTransport {
       const attemptStarted = this.now();
       let retryReason: string;
       let retryAfterMs: number | undefined;
+      // A timer cleared when the attempt ends: AbortSignal.timeout would keep the request (and its
+      // body) reachable from the signal until the timeout fires, however early the answer came.
+      const timeout = new AbortController();
+      const timer = setTimeout(
+        () => timeout.abort(new DOMException('The attempt timed out', 'TimeoutError')),
+        request.timeoutMs ?? this.options.timeoutMs ?? 30_000,
+      );
       try {
-        const response = await this.attempt(endpoint, request, headers);
+        const response = await this.attempt(endpoint, request, headers, timeout.signal);
         this.options.hooks?.onResponse?.({
           endpoint,
           status: response.status,
           durationMs: this.now() - attemptStarted,
           attempt,
         });
-        const text = await response.text();
-        lastResponse = { status: response.status, headers: response.headers, text, endpoint, attempts: attempt };
+        lastResponse = await read(response, {
+          status: response.status,
+          headers: response.headers,
+          endpoint,
+          attempts: attempt,
+        });
         if (!isRetryableStatus(response.status)) {
           if (response.status >= 500) breaker.recordFailure();
           else breaker.recordSuccess();
@@ -155,6 +194,8 @@ export class ResilientTransport {
         retryReason = error instanceof Error ? error.message : String(error);
         preferred = this.endpoints.indexOf(endpoint) + 1;
         lastResponse = undefined;
+      } finally {
+        clearTimeout(timer);
       }
       if (!idempotent || attempt === this.retry.maxAttempts) break;
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1)) * this.random();
@@ -192,29 +233,36 @@ export class ResilientTransport {
     endpoint: string,
     request: TransportRequest,
     headers: Record<string, string>,
+    timeout: AbortSignal,
   ): Promise<Response> {
-    const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.timeoutMs ?? 30_000);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     return this.fetchImpl(`${endpoint}${request.path}`, {
       method: request.method,
-      headers,
+      headers: { ...headers, ...(await request.headersPerAttempt?.()) },
+      ...(request.redirect ? { redirect: request.redirect } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
       signal,
     });
   }
 }
 
-export function toApiError(response: TransportResponse, body: unknown, surface: ApiSurface): GpsimApiError {
+/** `sentTraceId`: the trace id the request carried, for answers that do not echo one. */
+export function toApiError(
+  response: Pick<TransportResponse, 'status' | 'headers'>,
+  body: unknown,
+  surface: ApiSurface,
+  sentTraceId?: string,
+): GpsimApiError {
   const { code, message } = describeErrorBody(body, response.status);
   const traceId =
     response.headers.get('ssp-traceid') ??
     response.headers.get('x-request-id') ??
     response.headers.get('x-correlation-id') ??
-    undefined;
+    sentTraceId;
   return new GpsimApiError({ surface, status: response.status, code, message, body, ...(traceId ? { traceId } : {}) });
 }
 
-function parseBody(text: string): unknown {
+export function parseBody(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

@@ -1,0 +1,43 @@
+import type { XmlElement } from '../shared/xml.js';
+
+/**
+ * SystmOne Client Integration function parameters (FunctionParameters children), as gpsim reads
+ * them. Approximate beyond the public GetPatientRecord example (docs/partner-apis.md).
+ */
+export interface Identity {
+  NhsNumber: string;
+}
+
+export interface ClinicalCode {
+  Code: { '@Code': string; '@Scheme'?: 'SNOMED'; '@Term': string };
+  /** Present: the code becomes a problem of this severity; absent: an observation. */
+  ProblemSeverity?: 'Major' | 'Minor';
+  Value?: { '@Units'?: string; '#text': string } | string;
+}
+
+export interface SystmOneFunctionParameters {
+  GetCurrentSelection: Record<string, never>;
+  PatientSearch:
+    { NhsNumber: string } | { Surname?: string; DateOfBirth?: string; Sex?: 'M' | 'F' | 'I' | 'U'; Postcode?: string };
+  GetPatientRecord: { Identity: Identity; DemographicsOnly?: boolean };
+  UpdatePatientRecord: {
+    Identity: Identity;
+    Event: { '@DateTime'?: string; Narrative?: { Line: string[] }; ClinicalCode?: ClinicalCode[] };
+  };
+  LaunchFunctionality: { Functionality: string; Identity?: Identity };
+  CreateTask: { Title: string; Identity?: Identity; Urgent?: boolean; TaskType?: string; Group?: string };
+  GetAppointmentSlots: { DateFrom: string; DateTo: string };
+  BookAppointment: { Identity: Identity; SlotUID: string; Reason?: string };
+}
+
+export type SystmOneFunction = keyof SystmOneFunctionParameters;
+
+/** A successful reply: the envelope fields and the function's Response element. */
+export interface ClientIntegrationReply {
+  requestUid: string;
+  responseUid: string;
+  /** The Response element: the function's result. */
+  response: XmlElement;
+  /** The whole reply document. */
+  document: XmlElement;
+}

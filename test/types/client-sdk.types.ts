@@ -1,0 +1,80 @@
+/**
+ * Type tests for @gpsim/client, checked by `npm run typecheck` (tsc): every `@ts-expect-error` line
+ * must fail to compile, so a signature that loosens fails the build. Nothing here runs.
+ */
+import type { GpsimApiError, StructuredRecordQuery, SystmOneClient, Versioned, Appointment } from '@gpsim/client';
+import { structuredRecordParameters } from '@gpsim/client';
+
+const nhsNumber = '9990000018';
+
+// A broad query may filter every clinical area (GPC accessrecord_structured_development_retrieve_patient_record.md).
+structuredRecordParameters({
+  nhsNumber,
+  allergies: { includeResolved: false },
+  medication: { includeIssues: true, fromDate: '2024-01-01' },
+  immunisations: { includeNotGiven: true, includeStatus: true },
+  uncategorised: { period: { start: '2024-01-01' } },
+  referrals: { period: { end: '2024-06-30' } },
+  diary: { onOrBefore: '2025-01-01' },
+});
+
+// Consultations with a period, or with a most-recent count, and unfiltered areas alongside.
+structuredRecordParameters({
+  nhsNumber,
+  consultations: { period: { start: '2024-01-01' } },
+  allergies: { includeResolved: true },
+});
+structuredRecordParameters({ nhsNumber, consultations: { mostRecent: 3 }, medication: { includeIssues: false } });
+structuredRecordParameters({
+  nhsNumber,
+  problems: { status: 'active' },
+  investigations: { period: { start: '2023-01-01' } },
+});
+
+// @ts-expect-error consultationSearchPeriod and includeNumberOfMostRecent cannot be sent together
+structuredRecordParameters({ nhsNumber, consultations: { period: { start: '2024-01-01' }, mostRecent: 3 } });
+
+// @ts-expect-error medicationSearchFromDate is banned with includeConsultations
+structuredRecordParameters({ nhsNumber, consultations: {}, medication: { fromDate: '2024-01-01' } });
+
+// @ts-expect-error uncategorisedDataSearchPeriod is banned with includeProblems
+structuredRecordParameters({ nhsNumber, problems: {}, uncategorised: { period: { start: '2024-01-01' } } });
+
+// @ts-expect-error filterStatus is banned with includeConsultations
+structuredRecordParameters({ nhsNumber, consultations: {}, problems: { status: 'active' } });
+
+// @ts-expect-error includeNotGiven is banned with includeProblems
+structuredRecordParameters({ nhsNumber, problems: {}, immunisations: { includeNotGiven: true } });
+
+// @ts-expect-error diaryEntriesSearchDate is banned with includeConsultations
+structuredRecordParameters({ nhsNumber, consultations: { mostRecent: 1 }, diary: { onOrBefore: '2025-01-01' } });
+
+// @ts-expect-error a period needs a start or an end
+structuredRecordParameters({ nhsNumber, referrals: { period: {} } });
+
+// @ts-expect-error the patient's NHS number is mandatory
+const withoutPatient: StructuredRecordQuery = { allergies: { includeResolved: true } };
+void withoutPatient;
+
+// @ts-expect-error filterStatus is active or inactive
+structuredRecordParameters({ nhsNumber, problems: { status: 'resolved' } });
+
+// SystmOne functions take their own typed parameters.
+declare const systmOne: SystmOneClient;
+void systmOne.call('BookAppointment', { Identity: { NhsNumber: nhsNumber }, SlotUID: 'slot-1' });
+// @ts-expect-error BookAppointment needs the SlotUID
+void systmOne.call('BookAppointment', { Identity: { NhsNumber: nhsNumber } });
+// @ts-expect-error no such Client Integration function
+void systmOne.call('DeletePatient', {});
+
+// Errors are discriminated by surface and expose what a caller branches on.
+declare const error: GpsimApiError;
+const surface: 'control' | 'gpconnect' | 'fhir-r4' | 'pds' | 'mesh' | 'systmone' | 'emis' | 'oauth' | 'unknown' =
+  error.surface;
+const retryable: boolean = error.retryable;
+void [surface, retryable];
+
+// Amending needs the versioned appointment (its ETag), not a bare resource.
+declare const appointment: Appointment;
+const versioned: Versioned<Appointment> = { resource: appointment, etag: 'W/"1"' };
+void versioned;
