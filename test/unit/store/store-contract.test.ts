@@ -52,6 +52,10 @@ const sqlite: Backend = {
         try {
           const prepared = raw.prepare(statement);
           return prepared.reader ? (prepared.all() as unknown[]) : [prepared.run()];
+        } catch (error) {
+          // The native addon builds its errors in whichever test file's realm loaded it first, where
+          // jest's instanceof Error check fails; the message is what the case asserts.
+          throw new Error((error as { message: string }).message);
         } finally {
           raw.close();
         }
