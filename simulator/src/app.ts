@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createConsoleSurface } from './console/console-surface';
 import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
@@ -32,6 +33,7 @@ export function createApp(engine: Engine): GpsimApp {
   const control = createControlSurface(engine);
   const surfaces: Surface[] = [
     control,
+    createConsoleSurface(),
     createFhirR4Surface(engine),
     createPdsSurface(engine),
     createMeshSurface(engine),

@@ -107,7 +107,8 @@ function stream(engine: Engine, request: SimRequest): SimResponse {
   const resumeFrom = lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : undefined;
   const body = new PassThrough();
   const send = (entry: JournalEntry) => {
-    if (engine.journal.matches(entry, query)) body.write(`id: ${entry.seq}\nevent: entry\ndata: ${JSON.stringify(entry)}\n\n`);
+    if (engine.journal.matches(entry, query))
+      body.write(`id: ${entry.seq}\nevent: entry\ndata: ${JSON.stringify(entry)}\n\n`);
   };
   body.write('retry: 2000\n\n');
   const backlog = resumeFrom ?? query.sinceSeq;

@@ -65,7 +65,8 @@ export class Journal {
   record(entry: Omit<JournalEntry, 'seq'>, detail?: ExchangeDetail): JournalEntry {
     const full: JournalEntry = { seq: this.nextSeq++, ...entry };
     this.entries[(full.seq - 1) % this.capacity] = full;
-    this.details[(full.seq - 1) % this.details.length] = detail === undefined ? undefined : { ...detail, seq: full.seq };
+    this.details[(full.seq - 1) % this.details.length] =
+      detail === undefined ? undefined : { ...detail, seq: full.seq };
     for (const listener of this.listeners.keys()) listener(full);
     return full;
   }
@@ -146,20 +147,20 @@ export function journalMiddleware(journal: Journal, clock: SimClock): Middleware
     const detail = captureExchange(request, response);
     journal.record(
       {
-      time,
-      node: request.node,
-      surface: request.surface.name,
-      method: request.method,
-      path: request.path,
-      query: query.length > MAX_QUERY_CHARS ? `${query.slice(0, MAX_QUERY_CHARS)}…` : query,
-      status: response.status,
-      latencyMs: Math.round(latencyMs * 1000) / 1000,
-      clientId: request.annotations.clientId ?? request.headers['x-client-id'],
-      traceId: request.traceId,
-      ods: request.annotations.ods,
-      interaction: request.annotations.interaction,
-      ...retryAfter(response.headers),
-      ...idempotencyKey(request),
+        time,
+        node: request.node,
+        surface: request.surface.name,
+        method: request.method,
+        path: request.path,
+        query: query.length > MAX_QUERY_CHARS ? `${query.slice(0, MAX_QUERY_CHARS)}…` : query,
+        status: response.status,
+        latencyMs: Math.round(latencyMs * 1000) / 1000,
+        clientId: request.annotations.clientId ?? request.headers['x-client-id'],
+        traceId: request.traceId,
+        ods: request.annotations.ods,
+        interaction: request.annotations.interaction,
+        ...retryAfter(response.headers),
+        ...idempotencyKey(request),
       },
       detail,
     );

@@ -61,8 +61,7 @@ export function patientRoutes(engine: Engine): Route[] {
           throw new SimError('invalid-parameter', `q is at most ${MAX_QUERY_CHARS} characters.`, { field: 'q' });
         }
         const ods = request.query.get('ods');
-        const practices =
-          ods === null || ods === '' ? engine.population.practices : [practiceOrThrow(engine, ods)];
+        const practices = ods === null || ods === '' ? engine.population.practices : [practiceOrThrow(engine, ods)];
         const limitText = request.query.get('limit');
         const limit = limitText === null ? 50 : positiveInteger(limitText, 'limit', 200);
         const { patients, complete } = search(engine, q, practices, limit);
