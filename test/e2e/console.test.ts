@@ -10,6 +10,9 @@ import { clientIntegrationRequest, find, postClientIntegration } from '../suppor
 const SEND_DOCUMENT = 'GPFED_CONSULT_REPORT';
 const ACK_WORKFLOW = 'GPFED_CONSULT_REPORT_ACK';
 
+// Starting chromium takes seconds on a loaded machine; each step below is bounded by its own waits.
+jest.setTimeout(30_000);
+
 /** The console in Debian's chromium (never a downloaded browser), against a real gpsim on a free port. */
 describe('web console in a browser', () => {
   let gpsim: RunningGpsim;
