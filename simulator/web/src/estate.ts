@@ -52,7 +52,7 @@ export async function estatePage(main: HTMLElement): Promise<void> {
             h('td', {}, practice.name),
             h('td', {}, h('span', { class: `badge system-${practice.system}` }, systemName(practice.system))),
             h('td', { class: 'number' }, listed?.listSize ?? ''),
-            h('td', {}, switches(practice.settings)),
+            h('td', {}, switches(practice.ods, practice.settings)),
           );
         }),
       ),
@@ -64,18 +64,69 @@ export function systemName(system: string): string {
   return system === 'emis' ? 'EMIS Web' : 'SystmOne';
 }
 
-/** Every on/off setting of a practice, flattened to "path: on|off" chips. */
-function switches(settings: unknown): HTMLElement {
-  const chips: HTMLElement[] = [];
-  const walk = (value: unknown, path: string) => {
-    if (typeof value === 'boolean') {
-      chips.push(h('span', { class: `chip ${value ? 'on' : 'off'}` }, `${path}: ${value ? 'on' : 'off'}`));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, inner] of Object.entries(value)) walk(inner, path === '' ? key : `${path}.${key}`);
-    } else if (value !== undefined) {
-      chips.push(h('span', { class: 'chip' }, `${path}: ${String(value)}`));
-    }
+/** A nested PATCH body that changes one switch: ["gpconnect", "structured"] → {gpconnect: {structured: value}}. */
+function patchFor(path: string[], value: boolean): unknown {
+  return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
+}
+
+/** A practice's switches as checkboxes; a change is sent at once with PATCH /__sim/practices/{ods}. */
+function switches(ods: string, settings: unknown): HTMLElement {
+  const toggle = (path: string[], value: boolean, label: string): HTMLElement => {
+    const id = `switch-${ods}-${path.join('-')}`;
+    const box = h('input', {
+      id,
+      type: 'checkbox',
+      checked: value,
+      onchange: (async (event: Event) => {
+        const input = event.target as HTMLInputElement;
+        try {
+          await api(`/__sim/practices/${encodeURIComponent(ods)}`, {
+            method: 'PATCH',
+            body: patchFor(path, input.checked),
+          });
+        } catch (error) {
+          input.checked = !input.checked;
+          alertLine.textContent = (error as Error).message;
+        }
+      }) as EventListener,
+    });
+    return h('span', { class: `switch ${value ? 'on' : 'off'}` }, box, h('label', { for: id }, label));
   };
-  walk(settings, '');
-  return h('div', { class: 'chips' }, chips);
+  const alertLine = h('span', { class: 'error', role: 'alert' });
+  const group = (title: string, path: string[], values: Record<string, unknown>): HTMLElement => {
+    const flags = Object.entries(values).filter(([, value]) => typeof value === 'boolean') as [string, boolean][];
+    const nested = Object.entries(values).filter(([, value]) => value !== null && typeof value === 'object');
+    return h(
+      'div',
+      { class: 'switch-group' },
+      h('strong', {}, title),
+      ' ',
+      flags.map(([key, value]) => toggle([...path, key], value, key)),
+      nested.map(([key, value]) =>
+        h(
+          'details',
+          {},
+          h('summary', {}, key),
+          h(
+            'div',
+            { class: 'chips' },
+            Object.entries(value as Record<string, boolean>).map(([inner, flag]) =>
+              toggle([...path, key, inner], flag, inner),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+  const { gpconnect, partners } = settings as {
+    gpconnect: Record<string, unknown>;
+    partners: Record<string, Record<string, unknown>>;
+  };
+  return h(
+    'div',
+    { class: 'switches' },
+    group('GP Connect', ['gpconnect'], gpconnect),
+    Object.entries(partners).map(([name, partner]) => group(name, ['partners', name], partner)),
+    alertLine,
+  );
 }

@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { auditPage } from './audit.js';
 import { h, show } from './dom.js';
 import { estatePage } from './estate.js';
 import { inboxPage } from './inbox.js';
@@ -41,6 +42,8 @@ async function route(): Promise<void> {
       case 'journal':
         leavePage = journalPage(main);
         return;
+      case 'audit':
+        return await auditPage(main, query.get('nhs') ?? '');
       case 'mailbox':
         return await mailboxPage(main);
       case 'report':

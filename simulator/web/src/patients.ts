@@ -104,7 +104,7 @@ export async function recordPage(main: HTMLElement, nhsNumber: string): Promise<
     }
     throw error;
   }
-  const manifest = await api<Manifest>('/__sim/fixtures');
+  const [manifest, clock] = await Promise.all([api<Manifest>('/__sim/fixtures'), api<{ now: string }>('/__sim/clock')]);
   const users = manifest.users.filter((user) => user.ods === patient.ods);
   const userSelect = h(
     'select',
@@ -112,7 +112,7 @@ export async function recordPage(main: HTMLElement, nhsNumber: string): Promise<
     users.map((user) => h('option', { value: user.username }, `${user.name} (${user.role})`)),
   );
   const status = h('p', { id: 'launch-status', role: 'status' });
-  const age = ageOn(patient.birthDate, patient.deceasedDate ? new Date(patient.deceasedDate) : new Date());
+  const age = ageOn(patient.birthDate, new Date(patient.deceasedDate ?? clock.now));
   const alerts = [
     patient.sensitive
       ? h('li', { class: 'alert' }, 'Sensitive record: address and contact details are restricted')
@@ -177,15 +177,18 @@ export async function recordPage(main: HTMLElement, nhsNumber: string): Promise<
       entry.status,
     ]),
     section('Allergies', patient.record.allergies, (entry) => [entry.concept?.display]),
-    section('Recent consultations', (patient.record.consultations ?? []).slice(-10).reverse(), (entry) => [
+    section('Recent consultations', recent(patient.record.consultations), (entry) => [
       entry.reason ?? entry.concept?.display ?? entry.title ?? 'Consultation',
     ]),
-    section('Documents', patient.record.documents, (entry) => [entry.title, entry.description]),
-    section('Appointments', (patient.record.appointments ?? []).slice(-10).reverse(), (entry) => [
-      entry.description,
-      entry.status,
-    ]),
+    section('Documents', recent(patient.record.documents), (entry) => [entry.title, entry.description]),
+    section('Appointments', recent(patient.record.appointments), (entry) => [entry.description, entry.status]),
   );
+}
+
+/** The newest ten entries, newest first, and always every entry a partner wrote back. */
+function recent(entries: RecordEntry[] | undefined): RecordEntry[] {
+  const list = entries ?? [];
+  return list.filter((entry, i) => i >= list.length - 10 || entry.writtenBy !== undefined).reverse();
 }
 
 function section(
