@@ -117,6 +117,7 @@ function row(entry: JournalEntry, detail: HTMLElement): HTMLElement {
 
 async function showDetail(seq: number, container: HTMLElement): Promise<void> {
   const found = await api<Detail>(`/__sim/journal/${seq}`);
+  container.parentElement?.classList.add('with-detail');
   const headers = (values: Record<string, string> | undefined) =>
     h(
       'pre',
