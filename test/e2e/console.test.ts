@@ -51,6 +51,24 @@ describe('web console in a browser', () => {
     }
   });
 
+  it('switches a practice capability off from the estate page (PATCH /__sim/practices/{ods})', async () => {
+    const ods = manifest.practices[0]?.ods as string;
+    await page.goto(`${gpsim.url}/#/estate`);
+    const structured = page.locator(`#switch-${ods}-gpconnect-structured`);
+    await structured.uncheck();
+    await page.waitForFunction(
+      async ([url, practice]) => {
+        const response = await fetch(`${url}/__sim/practices/${practice}`);
+        return (
+          ((await response.json()) as { settings: { gpconnect: { structured: boolean } } }).settings.gpconnect
+            .structured === false
+        );
+      },
+      [gpsim.url, ods],
+    );
+    await structured.check();
+  });
+
   it('finds a patient by NHS number typed 3-3-4 and by name, with archetype badges', async () => {
     const standard = archetype('standard', 'emis');
     await page.goto(`${gpsim.url}/#/patients`);
@@ -120,7 +138,7 @@ describe('web console in a browser', () => {
     await app.close();
   });
 
-  it('shows a MESH document in the practice inbox; completing it sends the 30001 business ack', async () => {
+  it('shows a MESH document in the practice inbox; completing it sends the 30001 ack and files it, highlighted, to the record', async () => {
     const standard = archetype('standard', 'emis');
     const mailbox = manifest.mailboxes.find(
       (candidate) => candidate.partner === 'gpsim-demo',
@@ -151,6 +169,11 @@ describe('web console in a browser', () => {
       if (download.headers.get('mex-workflowid') === ACK_WORKFLOW) acks.push(download.bytes.toString('utf8'));
     }
     expect(acks.some((ack) => ack.includes(headerId) && ack.includes('30001'))).toBe(true);
+
+    // Completing a Send Document files it to the record, where the console highlights it as written back.
+    await page.goto(`${gpsim.url}/#/patient/${standard.nhsNumber}`);
+    const filed = page.getByRole('region', { name: 'Documents' }).locator('li.written-back', { hasText: subject });
+    await filed.getByText(`Written by ${mailbox.id} via mesh`).waitFor();
   });
 
   it('starting national-outage shows the outage banner and the journal streams the failing requests', async () => {
@@ -166,6 +189,18 @@ describe('web console in a browser', () => {
     await page.locator('tr.journal-row.status-5xx', { hasText: '/emis/GetMedicalRecord' }).first().waitFor();
     expect(emis.ods).toBeTruthy();
     await fetch(`${gpsim.url}/__sim/scenarios/stop`, { method: 'POST', body: '{}' });
+  });
+
+  it('charts the run on the report page and lists who read which record on the audit page', async () => {
+    await page.goto(`${gpsim.url}/#/report`);
+    await page.getByRole('img', { name: 'Latency percentiles over time' }).waitFor();
+    await page.getByRole('img', { name: 'Requests and failures over time' }).locator('rect.failures').first().waitFor();
+    await page.goto(`${gpsim.url}/#/audit`);
+    const standard = archetype('standard', 'emis');
+    await page
+      .getByRole('link', { name: spaced(standard.nhsNumber) })
+      .first()
+      .waitFor();
   });
 
   it('opens a journal row with headers and bodies, the Authorization header masked', async () => {
