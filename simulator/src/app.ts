@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AdminAccess } from './control/admin-guard';
+import { createConsoleSurface } from './console/console-surface';
 import { createControlSurface } from './control/control-surface';
 import { journalMiddleware } from './control/journal';
 import type { Engine } from './engine';
@@ -45,6 +46,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): GpsimApp {
   const control = createControlSurface(engine, admin);
   const surfaces: Surface[] = [
     control,
+    createConsoleSurface(),
     createFhirR4Surface(engine),
     createPdsSurface(engine),
     createMeshSurface(engine),

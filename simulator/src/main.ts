@@ -122,6 +122,7 @@ export async function startGpsim(
     close: async () => {
       await tcp?.close();
       app.releaseFaults();
+      engine.journal.endSubscriptions();
       await Promise.all(servers.map((server) => closeServer(server)));
       await engine.release();
       await store.close();

@@ -160,6 +160,51 @@ function failoverOf(entries: readonly JournalEntry[]): {
   return { failover, failback };
 }
 
+/** One slice of time across every client: load, failures and latency, for charts of a run. */
+export interface TimelineBucket {
+  /** Start of the slice (simulated time, ISO 8601). */
+  start: string;
+  requests: number;
+  /** Transient failures: 5xx, 429 or no answer, what an outage looks like to clients. */
+  failures: number;
+  latencyMs: { p50: number; p95: number; p99: number };
+}
+
+/** Slice widths tried in turn, smallest first, until the run fits in MAX_BUCKETS slices. */
+const BUCKET_WIDTHS_S = [1, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400];
+const MAX_BUCKETS = 60;
+
+/** The journal's client traffic (control and console calls left out) in at most 60 equal slices of time. */
+export function buildTimeline(entries: readonly JournalEntry[]): { bucketSeconds: number; buckets: TimelineBucket[] } {
+  const traffic = entries.filter((entry) => entry.surface !== 'control' && entry.surface !== 'console');
+  if (traffic.length === 0) return { bucketSeconds: 1, buckets: [] };
+  const times = traffic.map((entry) => Date.parse(entry.time));
+  const first = Math.min(...times);
+  const span = Math.max(...times) - first;
+  const seconds =
+    BUCKET_WIDTHS_S.find((width) => span / (width * 1000) < MAX_BUCKETS) ?? (BUCKET_WIDTHS_S.at(-1) as number);
+  const origin = Math.floor(first / (seconds * 1000)) * seconds * 1000;
+  const slices = new Map<number, JournalEntry[]>();
+  traffic.forEach((entry, i) => {
+    const slice = Math.floor(((times[i] as number) - origin) / (seconds * 1000));
+    const list = slices.get(slice) ?? [];
+    list.push(entry);
+    slices.set(slice, list);
+  });
+  const last = Math.max(...slices.keys());
+  const buckets: TimelineBucket[] = [];
+  for (let slice = 0; slice <= last; slice++) {
+    const list = slices.get(slice) ?? [];
+    buckets.push({
+      start: new Date(origin + slice * seconds * 1000).toISOString(),
+      requests: list.length,
+      failures: list.filter((entry) => transient(entry.status)).length,
+      latencyMs: percentiles(list.map((entry) => entry.latencyMs)),
+    });
+  }
+  return { bucketSeconds: seconds, buckets };
+}
+
 function peakPerSecond(times: readonly number[]): number {
   let peak = 0;
   let from = 0;

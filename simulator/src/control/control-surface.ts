@@ -4,13 +4,14 @@ import { SimError } from '../domain/errors';
 import { addDuration } from '../domain/durations';
 import type { Engine } from '../engine';
 import { jsonResponse, parseJsonBody } from '../transport/json';
-import type { Route, SimRequest, SimResponse, Surface, SurfaceName } from '../transport/types';
-import { surfaceNames } from '../transport/types';
-import type { JournalQuery } from './journal';
+import type { Route, SimRequest, SimResponse, Surface } from '../transport/types';
 import type { AdminAccess } from './admin-guard';
-import { buildManifest } from './manifest';
 import { contractRoutes } from './contract-routes';
+import { buildManifest } from './manifest';
+import { positiveInteger } from './query-params';
 import { faultRoutes } from './fault-routes';
+import { journalRoutes } from './journal-routes';
+import { patientRoutes } from './patient-routes';
 
 import { deviceRoutes } from './device-routes';
 import { launchRoutes } from './launch-routes';
@@ -70,9 +71,10 @@ export function createControlSurface(engine: Engine, admin: AdminAccess): Surfac
     { method: 'POST', path: '/__sim/reset', handler: (request) => reset(engine, request) },
     { method: 'GET', path: '/__sim/clock', handler: () => jsonResponse(200, clockState(engine)) },
     { method: 'POST', path: '/__sim/clock', handler: (request) => changeClock(engine, request) },
-    { method: 'GET', path: '/__sim/journal', handler: (request) => journal(engine, request) },
+    ...journalRoutes(engine),
     { method: 'GET', path: '/__sim/audit', handler: (request) => audit(engine, request) },
     ...practiceRoutes(engine),
+    ...patientRoutes(engine),
     ...taskRoutes(engine),
     ...subscriptionRoutes(engine),
 
@@ -145,45 +147,6 @@ async function changeClock(engine: Engine, request: SimRequest): Promise<SimResp
   return jsonResponse(200, clockState(engine));
 }
 
-async function journal(engine: Engine, request: SimRequest): Promise<SimResponse> {
-  const query: JournalQuery = {};
-  const limit = request.query.get('limit');
-  if (limit !== null) query.limit = positiveInteger(limit, 'limit', engine.journal.capacity);
-  const since = request.query.get('since');
-  if (since !== null) {
-    if (/^\d+$/.test(since)) query.sinceSeq = Number(since);
-    else if (!Number.isNaN(Date.parse(since))) query.sinceTime = Date.parse(since);
-    else
-      throw new SimError('invalid-parameter', 'since must be a sequence number or an ISO 8601 time.', {
-        field: 'since',
-      });
-  }
-  const surface = request.query.get('surface');
-  if (surface !== null) {
-    if (!(surfaceNames as readonly string[]).includes(surface)) {
-      throw new SimError('invalid-parameter', `surface must be one of ${surfaceNames.join(', ')}.`, {
-        field: 'surface',
-      });
-    }
-    query.surface = surface as SurfaceName;
-  }
-  const status = request.query.get('status');
-  if (status !== null) {
-    if (/^[1-5]xx$/i.test(status)) query.statusClass = Number(status[0]);
-    else if (/^[1-5]\d\d$/.test(status)) query.status = Number(status);
-    else
-      throw new SimError('invalid-parameter', 'status must be a status code (404) or a class (4xx).', {
-        field: 'status',
-      });
-  }
-  const page: control.JournalPage = {
-    entries: await engine.journalEntries(query),
-    lastSeq: await engine.journalLastSeq(),
-    capacity: engine.journal.capacity,
-  };
-  return jsonResponse(200, page);
-}
-
 async function audit(engine: Engine, request: SimRequest): Promise<SimResponse> {
   const limit = request.query.get('limit');
   const since = request.query.get('since');
@@ -198,13 +161,6 @@ async function audit(engine: Engine, request: SimRequest): Promise<SimResponse> 
     limit: limit === null ? 100 : positiveInteger(limit, 'limit', 1000),
   });
   return jsonResponse(200, { events });
-}
-
-function positiveInteger(text: string, field: string, max: number, min = 1): number {
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new SimError('invalid-parameter', `${field} must be a whole number from ${min} to ${max}.`, { field });
-  }
-  return Number(text);
 }
 
 /** GET /__sim/metrics: Prometheus text exposition (scrape it during a load test). */

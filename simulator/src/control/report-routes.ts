@@ -2,9 +2,12 @@ import { SimError } from '../domain/errors';
 import type { Engine } from '../engine';
 import { jsonResponse } from '../transport/json';
 import type { Route, SimRequest, SimResponse } from '../transport/types';
-import { buildClientReports, toHtml, toJunit } from './client-report';
+import { buildClientReports, buildTimeline, toHtml, toJunit } from './client-report';
 
-/** GET /__sim/report: per client, how it behaved against the faults it met (JSON, ?format=junit or ?format=html). */
+/**
+ * GET /__sim/report: per client, how it behaved against the faults it met, and the run over time
+ * (JSON, ?format=junit or ?format=html).
+ */
 export function reportRoutes(engine: Engine): Route[] {
   return [{ method: 'GET', path: '/__sim/report', handler: (request) => report(engine, request) }];
 }
@@ -30,5 +33,5 @@ async function report(engine: Engine, request: SimRequest): Promise<SimResponse>
       body: toHtml(clients),
     };
   }
-  return jsonResponse(200, { journalEntries: entries.length, clients });
+  return jsonResponse(200, { journalEntries: entries.length, clients, timeline: buildTimeline(entries) });
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { JournalRepository } from '../store/store';
+import type { ExchangeDetail } from './exchange-detail';
 import type { Journal, JournalEntry, JournalQuery } from './journal';
 
 /** How long a request waits in memory before its journal entry is written with others. */
@@ -28,8 +29,9 @@ export class SharedJournal {
     return this.local.capacity;
   }
 
-  record(entry: Omit<JournalEntry, 'seq'>): void {
-    this.local.record(entry);
+  /** Headers and bodies stay in this process's ring buffer only: they are for the console's detail view. */
+  record(entry: Omit<JournalEntry, 'seq'>, detail?: ExchangeDetail): void {
+    this.local.record(entry, detail);
     if (this.pending.length >= MAX_PENDING) this.pending.shift();
     this.pending.push(entry);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS).unref();

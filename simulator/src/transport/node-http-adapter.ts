@@ -188,6 +188,8 @@ function writeResponse(
       return;
     }
     body.on('error', () => outgoing.destroy());
+    // A client that goes away mid-body (or closes a stream) must not leave the source running.
+    outgoing.once('close', () => body.destroy());
     body.pipe(outgoing);
     return;
   }

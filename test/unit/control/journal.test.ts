@@ -56,3 +56,47 @@ describe('request journal ring buffer', () => {
     expect(() => new Journal(0)).toThrow(RangeError);
   });
 });
+
+describe('journal subscriptions and request detail', () => {
+  it('tells subscribers of every new entry until they unsubscribe, and ends them on request', () => {
+    const journal = new Journal(10);
+    const seen: number[] = [];
+    let ended = false;
+    const stop = journal.subscribe(
+      (recorded) => seen.push(recorded.seq),
+      () => (ended = true),
+    );
+    journal.record(entry(200));
+    journal.record(entry(503));
+    stop();
+    journal.record(entry(200));
+    expect(seen).toEqual([1, 2]);
+    journal.subscribe(
+      () => undefined,
+      () => (ended = true),
+    );
+    expect(journal.subscribers).toBe(1);
+    journal.endSubscriptions();
+    expect(ended).toBe(true);
+    expect(journal.subscribers).toBe(0);
+  });
+
+  it('finds an entry by sequence number with its detail, and forgets both once they fall out of the ring', () => {
+    const journal = new Journal(3);
+    const detail = { requestHeaders: {}, requestBody: 'a', responseHeaders: {}, responseBody: 'b' };
+    journal.record(entry(200), detail);
+    expect(journal.get(1)?.detail?.requestBody).toBe('a');
+    for (let i = 0; i < 3; i++) journal.record(entry(200));
+    expect(journal.get(1)).toBeUndefined();
+    expect(journal.get(4)?.entry.seq).toBe(4);
+    expect(journal.get(4)?.detail).toBeUndefined();
+    expect(journal.get(5)).toBeUndefined();
+  });
+
+  it('filters by client id', () => {
+    const journal = new Journal(10);
+    journal.record({ ...entry(200), clientId: 'app-a' });
+    journal.record({ ...entry(200), clientId: 'app-b' });
+    expect(journal.list({ clientId: 'app-b' }).map((found) => found.seq)).toEqual([2]);
+  });
+});
