@@ -22,12 +22,26 @@ const shared = {
   rootDir: __dirname,
 };
 
+// Tests that start real servers (and browsers) wait on process start-up, which a loaded CI machine
+// can stretch past jest's 5 s default; a hang still fails, after 30 s.
+const serverTimeout = 30_000;
+
 module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'contract',
+      testTimeout: serverTimeout,
+      testMatch: ['<rootDir>/test/contract/**/*.test.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testTimeout: serverTimeout,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
     // Browser tests: the console in Debian's chromium (/usr/bin/chromium, installed by .ci/run).
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testTimeout: serverTimeout, testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };
