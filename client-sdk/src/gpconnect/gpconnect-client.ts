@@ -6,7 +6,15 @@ import type { AuditIdentity, ReasonForRequest, RequestedScope } from './audit-jw
 import { auditJwt } from './audit-jwt.js';
 import type { MigrateRecordQuery, StructuredRecordQuery } from './structured-query.js';
 import { migrateRecordParameters, structuredRecordParameters } from './structured-query.js';
-import type { Appointment, Binary, Bundle, DocumentReference, Patient, Resource, Slot } from './wire-types.js';
+import type {
+  Appointment,
+  Binary,
+  Bundle,
+  CapabilityStatement,
+  DocumentReference,
+  Patient,
+  Slot,
+} from './wire-types.js';
 
 /** Interaction ids (GPC integration_interaction_ids.md). */
 export const GP_CONNECT_INTERACTIONS = {
@@ -95,7 +103,7 @@ export class GpConnectClient {
   }
 
   /** The practice's CapabilityStatement (Foundations). */
-  metadata(): Promise<Resource> {
+  metadata(): Promise<CapabilityStatement> {
     return this.request('gpconnect', 'GET', '/metadata', 'metadata', 'organization/*.read');
   }
 
