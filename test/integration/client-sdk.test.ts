@@ -122,6 +122,22 @@ describe('@gpsim/client against a running gpsim', () => {
       expect(types).toEqual(expect.objectContaining(new Set(['Patient', 'AllergyIntolerance'])));
     });
 
+    it('migrates a record: patient only without includeFullRecord, every area with it (reason migration, conf/R for sensitive)', async () => {
+      // GPC accessrecord_structured_development_migrate_patient_record: the JWT must say reason_for_request
+      // "migration"; includeSensitiveInformation true is refused unless requested_scope carries conf/R.
+      const nhsNumber = standard().nhsNumber;
+      const bare = await client().migrateStructuredRecord({ nhsNumber });
+      expect(bare).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+      const bareTypes = new Set(entries(bare).map((resource) => resource.resourceType));
+      expect(bareTypes.has('Patient')).toBe(true);
+      expect(bareTypes.has('AllergyIntolerance')).toBe(false);
+      for (const includeSensitive of [false, true]) {
+        const full = await client().migrateStructuredRecord({ nhsNumber, fullRecord: { includeSensitive } });
+        const types = new Set(entries(full).map((resource) => resource.resourceType));
+        expect([types.has('Patient'), types.has('AllergyIntolerance')]).toEqual([true, true]);
+      }
+    });
+
     it('searches documents and reads one as a Binary (Access Document)', async () => {
       const person = archetype('large-document');
       const documents = gpConnectClientFor(manifest, practiceOf(person.ods));

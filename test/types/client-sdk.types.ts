@@ -2,8 +2,17 @@
  * Type tests for @gpsim/client, checked by `npm run typecheck` (tsc): every `@ts-expect-error` line
  * must fail to compile, so a signature that loosens fails the build. Nothing here runs.
  */
-import type { GpsimApiError, StructuredRecordQuery, SystmOneClient, Versioned, Appointment } from '@gpsim/client';
-import { structuredRecordParameters } from '@gpsim/client';
+import type {
+  GpsimApiError,
+  StructuredRecordQuery,
+  SystmOneClient,
+  Versioned,
+  Appointment,
+  Patient,
+  InboxPage,
+} from '@gpsim/client';
+import type { gpconnect, mesh } from '@gpsim/contracts';
+import { migrateRecordParameters, structuredRecordParameters } from '@gpsim/client';
 
 const nhsNumber = '9990000018';
 
@@ -78,3 +87,23 @@ void [surface, retryable];
 declare const appointment: Appointment;
 const versioned: Versioned<Appointment> = { resource: appointment, etag: 'W/"1"' };
 void versioned;
+
+// The wire types are the contracts' own: a contract Patient is a client Patient and back.
+declare const contractPatient: gpconnect.Patient;
+const clientPatient: Patient = contractPatient;
+const backToContract: gpconnect.Patient = clientPatient;
+void backToContract;
+// The STU3 value sets come through: Appointment.status is the appointment status code.
+// @ts-expect-error "done" is not an STU3 appointment status
+const badStatus: Appointment['status'] = 'done';
+void badStatus;
+// The inbox page is the MESH v2 member of the contract's inbox response.
+declare const page: InboxPage;
+const contractPage: mesh.InboxResponse = page;
+const inboxCount: number = page.approx_inbox_count;
+void [contractPage, inboxCount];
+
+// Migration: includeFullRecord always says whether sensitive items are wanted (GPC migrate patient record).
+migrateRecordParameters({ nhsNumber, fullRecord: { includeSensitive: true } });
+// @ts-expect-error includeSensitiveInformation is a mandatory part of includeFullRecord
+migrateRecordParameters({ nhsNumber, fullRecord: {} });

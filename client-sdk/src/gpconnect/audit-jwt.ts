@@ -29,7 +29,20 @@ export interface AuditIdentity {
   requestingDevice: RequestingDevice;
 }
 
-export type RequestedScope = 'patient/*.read' | 'patient/*.write' | 'organization/*.read' | 'organization/*.write';
+/**
+ * The JWT requested_scope. Migration may add a confidentiality suffix: conf/R asks for restricted
+ * (sensitive) items, conf/N for normal ones only (GPC 1.6 accessrecord_structured_development_migrate_patient_record).
+ */
+export type RequestedScope =
+  | 'patient/*.read'
+  | 'patient/*.write'
+  | 'organization/*.read'
+  | 'organization/*.write'
+  | 'patient/*.read conf/N'
+  | 'patient/*.read conf/R';
+
+/** Why the record is requested: direct care, or moving it to a new practice (the migrate interactions). */
+export type ReasonForRequest = 'directcare' | 'migration';
 
 /** The spec's lifetime: exp is exactly iat + 300 seconds. */
 const LIFETIME_S = 300;
@@ -42,7 +55,13 @@ const base64url = (value: unknown): string => {
 };
 
 /** An unsigned JWT (alg none, empty signature), minted fresh for one request. */
-export function auditJwt(identity: AuditIdentity, audience: string, scope: RequestedScope, nowMs: number): string {
+export function auditJwt(
+  identity: AuditIdentity,
+  audience: string,
+  scope: RequestedScope,
+  nowMs: number,
+  reason: ReasonForRequest = 'directcare',
+): string {
   const iat = Math.floor(nowMs / 1000);
   const { requestingPractitioner: practitioner, requestingOrganization: organization } = identity;
   const claims = {
@@ -51,7 +70,7 @@ export function auditJwt(identity: AuditIdentity, audience: string, scope: Reque
     aud: audience,
     exp: iat + LIFETIME_S,
     iat,
-    reason_for_request: 'directcare',
+    reason_for_request: reason,
     requested_scope: scope,
     requesting_device: {
       resourceType: 'Device',

@@ -2,11 +2,19 @@ import type { ClientOptions } from '../transport/client-options.js';
 import { splitUrl, transportFor } from '../transport/client-options.js';
 import { parseBody, toApiError } from '../transport/resilient-transport.js';
 import type { ResilientTransport } from '../transport/resilient-transport.js';
-import type { AuditIdentity, RequestedScope } from './audit-jwt.js';
+import type { AuditIdentity, ReasonForRequest, RequestedScope } from './audit-jwt.js';
 import { auditJwt } from './audit-jwt.js';
-import type { StructuredRecordQuery } from './structured-query.js';
-import { structuredRecordParameters } from './structured-query.js';
-import type { Appointment, Binary, Bundle, DocumentReference, Patient, Resource, Slot } from './wire-types.js';
+import type { MigrateRecordQuery, StructuredRecordQuery } from './structured-query.js';
+import { migrateRecordParameters, structuredRecordParameters } from './structured-query.js';
+import type {
+  Appointment,
+  Binary,
+  Bundle,
+  CapabilityStatement,
+  DocumentReference,
+  Patient,
+  Slot,
+} from './wire-types.js';
 
 /** Interaction ids (GPC integration_interaction_ids.md). */
 export const GP_CONNECT_INTERACTIONS = {
@@ -21,6 +29,7 @@ export const GP_CONNECT_INTERACTIONS = {
   cancelAppointment: 'urn:nhs:names:services:gpconnect:fhir:rest:cancel:appointment-1',
   patientAppointments: 'urn:nhs:names:services:gpconnect:fhir:rest:search:patient_appointments-1',
   getStructuredRecord: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
+  migrateStructuredRecord: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.migratestructuredrecord-1',
   documentsSearchPatient: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:search:patient-1',
   searchDocuments: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:search:documentreference-1',
   readBinary: 'urn:nhs:names:services:gpconnect:documents:fhir:rest:read:binary-1',
@@ -94,7 +103,7 @@ export class GpConnectClient {
   }
 
   /** The practice's CapabilityStatement (Foundations). */
-  metadata(): Promise<Resource> {
+  metadata(): Promise<CapabilityStatement> {
     return this.request('gpconnect', 'GET', '/metadata', 'metadata', 'organization/*.read');
   }
 
@@ -162,9 +171,9 @@ export class GpConnectClient {
       ],
       extension: [{ url: `${PROFILE}Extension-GPConnect-BookingOrganisation-1`, valueReference: { reference: '#1' } }],
       status: 'booked',
-      ...(booking.slot.start ? { start: booking.slot.start } : {}),
-      ...(booking.slot.end ? { end: booking.slot.end } : {}),
-      slot: [{ reference: `Slot/${booking.slot.id ?? ''}` }],
+      start: booking.slot.start,
+      end: booking.slot.end,
+      slot: [{ reference: `Slot/${booking.slot.id}` }],
       ...(booking.description === undefined ? {} : { description: booking.description }),
       ...(booking.comment === undefined ? {} : { comment: booking.comment }),
       participant: [{ actor: { reference: `Patient/${booking.patientId}` }, status: 'accepted' }],
@@ -207,8 +216,10 @@ export class GpConnectClient {
 
   /** Cancels a future appointment, with an optional reason (cancellation-reason extension). */
   cancelAppointment(current: Versioned<Appointment>, reason?: string): Promise<Versioned<Appointment>> {
+    // Extensions are not pinned by the contract: keep whatever the server sent, add the reason.
+    const sent: unknown = current.resource['extension'];
     const extension = [
-      ...(current.resource.extension ?? []),
+      ...(Array.isArray(sent) ? (sent as unknown[]) : []),
       ...(reason === undefined
         ? []
         : [{ url: `${PROFILE}Extension-GPConnect-AppointmentCancellationReason-1`, valueString: reason }]),
@@ -225,6 +236,23 @@ export class GpConnectClient {
       'getStructuredRecord',
       'patient/*.read',
       structuredRecordParameters(query),
+    );
+  }
+
+  /**
+   * The record for migration to a new practice ($gpc.migratestructuredrecord): the JWT says
+   * reason_for_request "migration", and asks for conf/R only when sensitive items are wanted.
+   */
+  migrateStructuredRecord(query: MigrateRecordQuery): Promise<Bundle> {
+    const scope = query.fullRecord?.includeSensitive ? 'patient/*.read conf/R' : 'patient/*.read conf/N';
+    return this.request(
+      'structured',
+      'POST',
+      '/Patient/$gpc.migratestructuredrecord',
+      'migrateStructuredRecord',
+      scope,
+      migrateRecordParameters(query),
+      'migration',
     );
   }
 
@@ -293,8 +321,9 @@ export class GpConnectClient {
     interaction: Interaction,
     scope: RequestedScope,
     body?: unknown,
+    reason?: ReasonForRequest,
   ): Promise<R> {
-    return (await this.exchange(root, method, path, interaction, scope, body)).body as R;
+    return (await this.exchange(root, method, path, interaction, scope, body, {}, reason)).body as R;
   }
 
   private async exchange(
@@ -305,6 +334,7 @@ export class GpConnectClient {
     scope: RequestedScope,
     body: unknown,
     extraHeaders: Record<string, string> = {},
+    reason: ReasonForRequest = 'directcare',
   ): Promise<{ body: unknown; headers: Headers }> {
     const serviceRoot = this.options.serviceRoots[root].replace(/\/+$/, '');
     const target = this.options.ssp
@@ -326,7 +356,7 @@ export class GpConnectClient {
       },
       // A fresh JWT per attempt: a retry after a wait must not carry an expired token.
       headersPerAttempt: () => ({
-        Authorization: `Bearer ${auditJwt(this.options, serviceRoot, scope, this.clock())}`,
+        Authorization: `Bearer ${auditJwt(this.options, serviceRoot, scope, this.clock(), reason)}`,
       }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       // A booking sent twice books twice: only reads are retried.

@@ -3,17 +3,19 @@ export type { Booking, GpConnectClientOptions, ServiceRoots, SlotSearch, Version
 export { auditJwt } from './audit-jwt.js';
 export type {
   AuditIdentity,
+  ReasonForRequest,
   RequestedScope,
   RequestingDevice,
   RequestingOrganization,
   RequestingPractitioner,
 } from './audit-jwt.js';
-export { structuredRecordParameters } from './structured-query.js';
+export { migrateRecordParameters, structuredRecordParameters } from './structured-query.js';
 export type {
   Allergies,
   BroadQuery,
   BroadSections,
   FocusedSections,
+  MigrateRecordQuery,
   RecordSubject,
   Consultations,
   ConsultationsQuery,

@@ -106,3 +106,25 @@ export function structuredRecordParameters(query: StructuredRecordQuery): Parame
   if (q.diary) add('includeDiaryEntries', date('diaryEntriesSearchDate', q.diary.onOrBefore));
   return { resourceType: 'Parameters', parameter };
 }
+
+/**
+ * What to ask $gpc.migratestructuredrecord for (GPC accessrecord_structured_development_migrate_patient_record.md):
+ * without `fullRecord` only the patient and practice come back; with it, every clinical area in full,
+ * sensitive items only when `includeSensitive` is true.
+ */
+export interface MigrateRecordQuery extends RecordSubject {
+  fullRecord?: { includeSensitive: boolean };
+}
+
+/** Builds the Parameters resource for a migration: patientNHSNumber, then includeFullRecord. */
+export function migrateRecordParameters(query: MigrateRecordQuery): Parameters {
+  const parameter: ParametersParameter[] = [
+    { name: 'patientNHSNumber', valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: query.nhsNumber } },
+  ];
+  if (query.fullRecord)
+    parameter.push({
+      name: 'includeFullRecord',
+      part: boolean('includeSensitiveInformation', query.fullRecord.includeSensitive),
+    });
+  return { resourceType: 'Parameters', parameter };
+}

@@ -1,20 +1,11 @@
+import type { oauth } from '@gpsim/contracts';
+
 /**
- * SMART App Launch 2 and OAuth 2 wire shapes (hl7.org/fhir/smart-app-launch; RFC 6749, RFC 9396),
- * as plain types. The one place to swap for contract-derived types.
+ * SMART App Launch 2 and OAuth 2 wire shapes (hl7.org/fhir/smart-app-launch; RFC 6749, RFC 9396).
+ * Discovery and the token response derive from the gpsim contracts; the RFC 9396 authorization
+ * details gpsim adds for EMIS-X–style launches are typed here, where the client reads them.
  */
-export interface SmartConfiguration {
-  issuer?: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  introspection_endpoint?: string;
-  userinfo_endpoint?: string;
-  jwks_uri?: string;
-  grant_types_supported?: string[];
-  scopes_supported?: string[];
-  code_challenge_methods_supported?: string[];
-  capabilities?: string[];
-  [field: string]: unknown;
-}
+export type SmartConfiguration = oauth.SmartConfiguration;
 
 /** The EMIS-X–style context an authorization_details entry carries (patient, user, organisation). */
 export interface EmisXContext {
@@ -33,17 +24,10 @@ export interface AuthorizationDetail {
   context?: EmisXContext;
 }
 
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'Bearer' | string;
-  expires_in: number;
-  scope: string;
-  refresh_token?: string;
-  id_token?: string;
-  patient?: string;
-  encounter?: string;
+/** RFC 6749 §5.1 token response with SMART context and, on EMIS-X–style launches, authorization details. */
+export type TokenResponse = oauth.TokenResponse & {
   need_patient_banner?: boolean;
   smart_style_url?: string;
   fhirContext?: { reference: string }[];
   authorization_details?: AuthorizationDetail[];
-}
+};

@@ -2,7 +2,8 @@ import type { XmlElement } from '../shared/xml.js';
 
 /**
  * SystmOne Client Integration function parameters (FunctionParameters children), as gpsim reads
- * them. Approximate beyond the public GetPatientRecord example (docs/partner-apis.md).
+ * them. Approximate beyond the public GetPatientRecord example (docs/partner-apis.md). Typed here
+ * because the contract leaves FunctionParameters open (one request shape for every function).
  */
 export interface Identity {
   NhsNumber: string;

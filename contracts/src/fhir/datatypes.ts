@@ -50,5 +50,6 @@ export const FhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'a FHIR id: 1â€
 
 /** Any FHIR resource: a resourceType and whatever else it carries. */
 export const AnyResource = z.looseObject({ resourceType: z.string(), id: z.string().optional() });
+export type AnyResource = z.infer<typeof AnyResource>;
 
 export const issueSeverities = ['fatal', 'error', 'warning', 'information'] as const;

@@ -24,6 +24,7 @@ export const Slot = z.looseObject({
   end: z.string(),
   serviceType: z.array(CodeableConcept).optional(),
 });
+export type Slot = z.infer<typeof Slot>;
 
 export const Schedule = z.looseObject({
   resourceType: z.literal('Schedule'),

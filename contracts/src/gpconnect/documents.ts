@@ -24,6 +24,7 @@ export const DocumentReference = z.looseObject({
     )
     .min(1),
 });
+export type DocumentReference = z.infer<typeof DocumentReference>;
 
 /** A document as Binary (Access Document retrieve): base64 content with its MIME type. */
 export const Binary = z.looseObject({
@@ -32,3 +33,4 @@ export const Binary = z.looseObject({
   contentType: z.string(),
   content: z.string(),
 });
+export type Binary = z.infer<typeof Binary>;

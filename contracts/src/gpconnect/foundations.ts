@@ -108,6 +108,7 @@ export const Patient = z.looseObject({
   generalPractitioner: z.array(Reference).optional(),
   managingOrganization: Reference.optional(),
 });
+export type Patient = z.infer<typeof Patient>;
 
 export const Organization = z.looseObject({
   resourceType: z.literal('Organization'),
@@ -173,6 +174,7 @@ export const CapabilityStatement = z.looseObject({
     )
     .min(1),
 });
+export type CapabilityStatement = z.infer<typeof CapabilityStatement>;
 
 export const Parameters = z.looseObject({
   resourceType: z.literal('Parameters'),
@@ -180,6 +182,7 @@ export const Parameters = z.looseObject({
     .array(z.looseObject({ name: z.string(), part: z.array(z.looseObject({ name: z.string() })).optional() }))
     .optional(),
 });
+export type Parameters = z.infer<typeof Parameters>;
 
 /** Headers every GP Connect request carries through the Spine Secure Proxy (GPC 1.6 integration_spine_secure_proxy). */
 export const SspHeaders = z.looseObject({

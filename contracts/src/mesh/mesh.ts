@@ -14,6 +14,7 @@ export const SendResponse = z.union([
   z.object({ messageID: z.string(), blockID: z.number().int().optional() }),
   z.object({ message_id: z.string() }),
 ]);
+export type SendResponse = z.infer<typeof SendResponse>;
 
 export const InboxResponse = z.union([
   z.object({ messages: z.array(z.string()) }).loose(),
@@ -23,13 +24,16 @@ export const InboxResponse = z.union([
     approx_inbox_count: z.number().int().nonnegative(),
   }),
 ]);
+export type InboxResponse = z.infer<typeof InboxResponse>;
 
 export const AcknowledgeResponse = z.union([z.object({ messageId: z.string() }), z.object({ message_id: z.string() })]);
+export type AcknowledgeResponse = z.infer<typeof AcknowledgeResponse>;
 
 export const TrackingResponse = z.union([
   z.looseObject({ messageId: z.string(), workflowId: z.string(), status: z.string(), recipient: z.string() }),
   z.looseObject({ message_id: z.string(), workflow_id: z.string(), status: z.string(), recipient: z.string() }),
 ]);
+export type TrackingResponse = z.infer<typeof TrackingResponse>;
 
 /** MESH errors: v1 `{errorEvent, errorCode, errorDescription}`, v2 `{internal_id, detail: [{event, code, msg}]}`. */
 export const MeshError = z.union([

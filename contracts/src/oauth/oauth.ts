@@ -40,6 +40,7 @@ export const TokenResponse = z.looseObject({
   patient: z.string().optional(),
   encounter: z.string().optional(),
 });
+export type TokenResponse = z.infer<typeof TokenResponse>;
 
 export const TokenRequest = z.looseObject({
   grant_type: z.enum(['authorization_code', 'refresh_token', 'client_credentials']),
@@ -64,6 +65,7 @@ export const SmartConfiguration = z.looseObject({
   code_challenge_methods_supported: z.array(z.string()).min(1),
   capabilities: z.array(z.string()).min(1),
 });
+export type SmartConfiguration = z.infer<typeof SmartConfiguration>;
 
 /** .well-known/openid-configuration (OpenID Connect Discovery 1.0 §3: required metadata). */
 export const OpenIdConfiguration = z.looseObject({

@@ -1,6 +1,14 @@
 import { createHmac } from 'node:crypto';
 import type { TcpSocket } from '@gpsim/client';
-import { auditJwt, meshAuthorization, parseXml, structuredRecordParameters, tcpFetch, toXml } from '@gpsim/client';
+import {
+  auditJwt,
+  meshAuthorization,
+  migrateRecordParameters,
+  parseXml,
+  structuredRecordParameters,
+  tcpFetch,
+  toXml,
+} from '@gpsim/client';
 import { chunksOf, gzip } from '@gpsim/client/mesh/chunks';
 import { gunzipSync } from 'node:zlib';
 import { consumerIdentity } from '../../support/sdk-clients';
@@ -33,6 +41,18 @@ describe('GP Connect audit JWT (GPC integration_cross_organisation_audit_and_pro
         identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'A1001' }],
       },
     });
+  });
+
+  it('says reason_for_request "migration" and carries the conf/R suffix when a migration asks for it', () => {
+    const token = auditJwt(
+      consumerIdentity,
+      'https://provider.example/A1/STU3/1/gpconnect',
+      'patient/*.read conf/R',
+      1_700_000_000_500,
+      'migration',
+    );
+    const claims = decodePart(token.split('.')[1] as string);
+    expect(claims).toMatchObject({ reason_for_request: 'migration', requested_scope: 'patient/*.read conf/R' });
   });
 });
 
@@ -106,7 +126,26 @@ describe('structured record Parameters', () => {
 
   it('sends an area with no parts as the bare parameter name', () => {
     const { parameter } = structuredRecordParameters({ nhsNumber: '9990000018', problems: {} });
-    expect(parameter[1]).toEqual({ name: 'includeProblems' });
+    expect(parameter?.[1]).toEqual({ name: 'includeProblems' });
+  });
+});
+
+describe('migrate structured record Parameters (GPC migrate patient record)', () => {
+  it('sends patientNHSNumber alone when the full record is not wanted', () => {
+    expect(migrateRecordParameters({ nhsNumber: '9990000018' }).parameter).toEqual([
+      {
+        name: 'patientNHSNumber',
+        valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990000018' },
+      },
+    ]);
+  });
+
+  it('sends includeFullRecord with its mandatory includeSensitiveInformation part', () => {
+    const { parameter } = migrateRecordParameters({ nhsNumber: '9990000018', fullRecord: { includeSensitive: false } });
+    expect(parameter?.[1]).toEqual({
+      name: 'includeFullRecord',
+      part: [{ name: 'includeSensitiveInformation', valueBoolean: false }],
+    });
   });
 });
 
