@@ -10,7 +10,9 @@ import { signWithEngineKey } from '../support/tokens';
 /**
  * The JWT attack set (RFC 8725 "JSON Web Token Best Current Practices" §2: alg none, algorithm
  * confusion, tampering, expiry, issuer and audience substitution) against every face that accepts
- * gpsim's own access tokens: the UK Core R4 API and the EMIS partner API's bearer logon.
+ * gpsim's own access tokens: the UK Core R4 API, the EMIS partner API's bearer logon, token
+ * introspection (RFC 7662 §2.2: a token that fails checks is just {"active": false}) and OIDC
+ * UserInfo (OpenID Connect Core §5.3.3: an invalid token is a 401 invalid_token, RFC 6750 §3.1).
  */
 describe('JWT attacks on every surface that checks access tokens', () => {
   let gpsim: RunningGpsim;
@@ -26,9 +28,12 @@ describe('JWT attacks on every surface that checks access tokens', () => {
   interface TokenSurface {
     name: string;
     clientId: () => string;
+    /** Whom the token speaks for; the client itself when omitted. */
+    subject?: () => string;
     scope: string;
     /** Calls the surface with the token; true when it was accepted. */
     call: (token: string) => Promise<{ status: number; text: string }>;
+    acceptedMark: RegExp;
     refusedStatus: number;
     refusedMark: RegExp;
   }
@@ -45,6 +50,7 @@ describe('JWT attacks on every surface that checks access tokens', () => {
         });
         return { status: response.status, text: await response.text() };
       },
+      acceptedMark: /"resourceType":"Bundle"/,
       refusedStatus: 401,
       refusedMark: /OperationOutcome/,
     },
@@ -60,15 +66,45 @@ describe('JWT attacks on every surface that checks access tokens', () => {
         });
         return { status: response.status, text: await response.text() };
       },
+      acceptedMark: /^(?![\s\S]*"Outcome":"Failure")/,
       refusedStatus: 401,
       refusedMark: /"Outcome":"Failure".*Session(Invalid|Expired)/,
+    },
+    {
+      name: 'oauth introspect',
+      clientId: () => 'gpsim-backend',
+      scope: 'system/*.rs',
+      call: async (token) => {
+        const response = await fetch(`${gpsim.url}/oauth/introspect`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token }).toString(),
+        });
+        return { status: response.status, text: await response.text() };
+      },
+      acceptedMark: /"active":true/,
+      refusedStatus: 200,
+      refusedMark: /^\{"active":false\}$/,
+    },
+    {
+      name: 'oauth userinfo',
+      clientId: () => 'gpsim-demo',
+      subject: () => (manifest.users[0] as control.Manifest['users'][number]).username,
+      scope: 'openid fhirUser profile',
+      call: async (token) => {
+        const response = await fetch(`${gpsim.url}/oauth/userinfo`, { headers: { Authorization: `Bearer ${token}` } });
+        return { status: response.status, text: await response.text() };
+      },
+      acceptedMark: /"fhirUser"/,
+      refusedStatus: 401,
+      refusedMark: /"error":"invalid_token"/,
     },
   ];
 
   const claimsFor = (surface: TokenSurface) => ({
     iss: gpsim.url,
     aud: `${gpsim.url}/fhir/R4`,
-    sub: 'attacker',
+    sub: surface.subject?.() ?? 'attacker',
     client_id: surface.clientId(),
     scope: surface.scope,
     jti: randomUUID(),
@@ -132,6 +168,7 @@ describe('JWT attacks on every surface that checks access tokens', () => {
     it('accepts a well-formed token signed by the engine key (so each refusal below has one cause)', async () => {
       const reply = await surface.call(await signWithEngineKey(gpsim.engine, claimsFor(surface)));
       expect(reply.status).toBe(200);
+      expect(reply.text).toMatch(surface.acceptedMark);
     });
 
     it.each(attacks)('refuses %s in its own dialect', async (_name, forge) => {

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Identity, Permission } from './identity/role-permissions';
+import { assertAuthorised } from './identity/role-permissions';
 
 /**
  * The partner products gpsim knows (the IM1 "pairing": an API key and device registration per
@@ -34,6 +36,45 @@ export const emisFunctions = [
   'AddDocument',
 ] as const;
 export type EmisFunction = (typeof emisFunctions)[number];
+
+/**
+ * What each partner function does in the practice's name, as the role matrix sees it: the desktop
+ * or session user must hold that permission (seeds/healthtech-go-live-guide.txt §5.1, RBAC applied
+ * to partner calls as to the clinical system's own screens). LaunchFunctionality only opens a
+ * SystmOne screen, which applies its own checks, so it needs none here.
+ */
+const partnerFunctionPermissions: Record<SystmOneFunction | EmisFunction, Permission | undefined> = {
+  GetCurrentSelection: { area: 'demographics', action: 'view' },
+  PatientSearch: { area: 'demographics', action: 'view' },
+  GetMatchedPatient: { area: 'demographics', action: 'view' },
+  GetPatientRecord: { area: 'clinical-record', action: 'view' },
+  GetMedicalRecord: { area: 'clinical-record', action: 'view' },
+  GetFileStatus: { area: 'clinical-record', action: 'view' },
+  UpdatePatientRecord: { area: 'clinical-record', action: 'create-change' },
+  FileRecord: { area: 'clinical-record', action: 'create-change' },
+  LaunchFunctionality: undefined,
+  GetTasks: { area: 'workflow-tasks', action: 'view' },
+  GetTask: { area: 'workflow-tasks', action: 'view' },
+  GetWorkflowItems: { area: 'workflow-tasks', action: 'view' },
+  GetWorkflowItem: { area: 'workflow-tasks', action: 'view' },
+  CreateTask: { area: 'workflow-tasks', action: 'create-change' },
+  GetAppointmentSlots: { area: 'appointments', action: 'view' },
+  GetAppointmentSessions: { area: 'appointments', action: 'view' },
+  BookAppointment: { area: 'appointments', action: 'create-change' },
+  GetDocuments: { area: 'documents', action: 'view' },
+  AddDocument: { area: 'documents', action: 'create-change' },
+};
+
+/** The permission a partner function needs of the user it acts for; undefined when it needs none. */
+export function partnerFunctionPermission(fn: SystmOneFunction | EmisFunction): Permission | undefined {
+  return partnerFunctionPermissions[fn];
+}
+
+/** Refuses (forbidden, reason role) when the user's role does not allow the partner function. */
+export function assertUserMayCall(user: Identity, fn: SystmOneFunction | EmisFunction): void {
+  const permission = partnerFunctionPermissions[fn];
+  if (permission !== undefined) assertAuthorised(user, permission);
+}
 
 export interface PartnerDefinition {
   name: string;

@@ -87,6 +87,21 @@ export function assertAuthorised(identity: Identity, permission: Permission, mat
   }
 }
 
+/** Which area of the role matrix each FHIR resource type belongs to; the directory is open to all staff. */
+const resourceAreas: Record<string, PermissionArea | undefined> = {
+  Patient: 'demographics',
+  Appointment: 'appointments',
+  DocumentReference: 'documents',
+  Practitioner: undefined,
+  Organization: undefined,
+};
+
+/** The permission reading a FHIR resource type needs; any clinical resource is the clinical record. */
+export function resourceReadPermission(resourceType: string): Permission | undefined {
+  const area = resourceType in resourceAreas ? resourceAreas[resourceType] : 'clinical-record';
+  return area === undefined ? undefined : { area, action: 'view' };
+}
+
 export function isStaffRole(value: unknown): value is StaffRole {
   return typeof value === 'string' && (staffRoles as readonly string[]).includes(value);
 }

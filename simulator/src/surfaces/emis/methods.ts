@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { emis } from '@gpsim/contracts';
 import type { z } from 'zod';
 import type { EmisFunction } from '../../domain/partners';
+import { assertUserMayCall } from '../../domain/partners';
 import type { Patient } from '../../domain/patient';
 import { searchPracticeList } from '../../domain/practice-patient-search';
 import { isShareableEntry } from '../../domain/patient-access';
@@ -275,12 +276,7 @@ const getWorkflowItems: Method<typeof emis.GetWorkflowItems> = {
   async run(engine, current, body, request) {
     const named = body.PatientId !== undefined || body.NhsNumber !== undefined;
     const patient = named ? await patientOf(engine, current, body, 'read-tasks', request.traceId) : undefined;
-    const tasks = await partnerTasks(
-      engine,
-      current.practice,
-      current.user,
-      patient ? { nhsNumber: patient.nhsNumber } : {},
-    );
+    const tasks = await partnerTasks(engine, current.practice, patient ? { nhsNumber: patient.nhsNumber } : {});
     const items: Plain[] = tasks
       .filter((task) => {
         const view = emisWorkflowView(task);
@@ -300,7 +296,7 @@ const getWorkflowItem: Method<typeof emis.GetWorkflowItem> = {
   schema: emis.GetWorkflowItem,
   write: false,
   async run(engine, current, body, request) {
-    const task = await partnerTask(engine, current.practice, current.user, body.ItemId);
+    const task = await partnerTask(engine, current.practice, body.ItemId);
     const patient = task.nhsNumber === undefined ? undefined : engine.population.byNhsNumber(task.nhsNumber)?.patient;
     await audit(engine, current, 'read-task', patient, 'allowed', request.traceId);
     return { WorkflowItem: workflowItem(task, true) };
@@ -459,6 +455,7 @@ export async function callMethod(engine: Engine, name: EmisFunction, request: Si
   request.annotations.ods = current.practice.ods;
   // Checked on every call: a practice may deactivate a partner or a feature mid-session.
   await assertActivated(engine, current.practice, current.partner.name, name);
+  assertUserMayCall(current.user, name);
   const idempotencyKey = body.IdempotencyKey ?? request.headers['idempotency-key'];
   const replayKey = idempotencyKey ? `emis:${current.partner.name}:${name}:${idempotencyKey}` : undefined;
   const run = () => method.run(engine, current, body, request);

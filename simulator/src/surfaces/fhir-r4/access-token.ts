@@ -1,7 +1,6 @@
 import { SimError } from '../../domain/errors';
 import type { AccessClaims } from '../../domain/identity/auth-service';
-import type { PermissionArea } from '../../domain/identity/role-permissions';
-import { assertAuthorised, isStaffRole } from '../../domain/identity/role-permissions';
+import { assertAuthorised, isStaffRole, resourceReadPermission } from '../../domain/identity/role-permissions';
 import { readAccess, splitScopes } from '../../domain/identity/scopes';
 import type { Patient } from '../../domain/patient';
 import { isVisibleOnRecordApi } from '../../domain/patient-access';
@@ -16,19 +15,6 @@ interface R4Grant {
 }
 
 const grants = new WeakMap<SimRequest, R4Grant>();
-
-/** Which area of the role matrix each resource type belongs to; the directory is open to all staff. */
-const areas: Record<string, PermissionArea | undefined> = {
-  Patient: 'demographics',
-  Appointment: 'appointments',
-  DocumentReference: 'documents',
-  Practitioner: undefined,
-  Organization: undefined,
-};
-
-function areaOf(resourceType: string): PermissionArea | undefined {
-  return resourceType in areas ? areas[resourceType] : 'clinical-record';
-}
 
 /**
  * Every /fhir/R4 request but /metadata needs a valid bearer token whose scopes cover the resource
@@ -52,8 +38,8 @@ export function authoriseR4Request(engine: Engine, request: SimRequest, resource
     });
   }
   // A user's token can never do more than the user's role allows, whatever its scopes say.
-  const area = areaOf(resourceType);
-  if (area !== undefined && isStaffRole(claims.role)) assertAuthorised({ role: claims.role }, { area, action: 'view' });
+  const permission = resourceReadPermission(resourceType);
+  if (permission !== undefined && isStaffRole(claims.role)) assertAuthorised({ role: claims.role }, permission);
   grants.set(request, { claims, patientOnly: access === 'patient' });
 }
 

@@ -1,6 +1,5 @@
 import { SimError } from '../../domain/errors';
-import type { Practice, StaffUser } from '../../domain/estate';
-import { assertAuthorised } from '../../domain/identity/role-permissions';
+import type { Practice } from '../../domain/estate';
 import type { Task, TaskStatus } from '../../domain/tasks';
 import type { Engine } from '../../engine';
 
@@ -21,22 +20,15 @@ function visibleToPartners(engine: Engine, task: Task): boolean {
   return engine.population.byNhsNumber(task.nhsNumber)?.patient.sensitive !== true;
 }
 
-/** The practice's workflow items the user's role may view, for the partner APIs of both systems. */
-export async function partnerTasks(
-  engine: Engine,
-  practice: Practice,
-  user: StaffUser,
-  filter: PartnerTaskFilter,
-): Promise<Task[]> {
-  assertAuthorised({ role: user.role }, { area: 'workflow-tasks', action: 'view' });
+/** The practice's workflow items, for the partner APIs of both systems (the caller has checked the role). */
+export async function partnerTasks(engine: Engine, practice: Practice, filter: PartnerTaskFilter): Promise<Task[]> {
   await engine.workflowActor?.act();
   const tasks = await engine.tasks.list({ ods: practice.ods, ...filter, limit: MAX_PARTNER_TASKS });
   return tasks.filter((task) => visibleToPartners(engine, task));
 }
 
 /** One workflow item of the practice; another practice's item is as unknown as a missing one. */
-export async function partnerTask(engine: Engine, practice: Practice, user: StaffUser, id: string): Promise<Task> {
-  assertAuthorised({ role: user.role }, { area: 'workflow-tasks', action: 'view' });
+export async function partnerTask(engine: Engine, practice: Practice, id: string): Promise<Task> {
   const task = await engine.tasks.get(id).catch(() => undefined);
   if (!task || task.ods !== practice.ods || !visibleToPartners(engine, task)) {
     throw new SimError(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isSimError } from '../../domain/errors';
 import type { Practice, StaffUser } from '../../domain/estate';
 import type { PartnerCredentials, SystmOneFunction } from '../../domain/partners';
-import { partnerCredentials, systmOneFunctions } from '../../domain/partners';
+import { assertUserMayCall, partnerCredentials, systmOneFunctions } from '../../domain/partners';
 import type { Engine } from '../../engine';
 import type { RequestAnnotations } from '../../transport/types';
 import { desktopUser } from './desktops';
@@ -209,6 +209,7 @@ async function authorise(
   }
   const user = desktopUser(practice, username);
   assertDeviceTrusted(engine, practice, user, partner.deviceId);
+  assertUserMayCall(user, fn as SystmOneFunction);
   return {
     engine,
     practice,

@@ -359,7 +359,7 @@ async function getTasks(context: FunctionContext) {
   }
   const nhsRaw = childText(child(context.parameters, 'Identity'), 'NhsNumber');
   const patient = nhsRaw === undefined ? undefined : await patientByNhsNumber(context, nhsRaw, 'read-tasks');
-  const tasks = await partnerTasks(context.engine, context.practice, context.user, {
+  const tasks = await partnerTasks(context.engine, context.practice, {
     ...(status !== undefined ? { status } : {}),
     ...(patient ? { nhsNumber: patient.nhsNumber } : {}),
   });
@@ -377,7 +377,7 @@ async function getTask(context: FunctionContext) {
       'TaskUID',
     );
   }
-  const task = await partnerTask(context.engine, context.practice, context.user, id);
+  const task = await partnerTask(context.engine, context.practice, id);
   const patient =
     task.nhsNumber === undefined ? undefined : context.engine.population.byNhsNumber(task.nhsNumber)?.patient;
   await audit(context, 'read-task', patient, 'allowed');

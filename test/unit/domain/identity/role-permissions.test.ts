@@ -4,6 +4,7 @@ import {
   assertAuthorised,
   authorise,
   permissionAreas,
+  resourceReadPermission,
   rolePermissionMatrix,
 } from '@gpsim/simulator/domain/identity/role-permissions';
 
@@ -73,5 +74,14 @@ describe('role → permission matrix (go-live guide §5.1: view / create-change 
     expect(() => assertAuthorised({ role: 'hca' }, { area: 'prescriptions', action: 'approve' })).toThrow(
       /hca role may not approve prescriptions/,
     );
+  });
+
+  it('files each FHIR resource type under a matrix area for reads; the staff directory needs none', () => {
+    expect(resourceReadPermission('Patient')).toEqual({ area: 'demographics', action: 'view' });
+    expect(resourceReadPermission('Appointment')).toEqual({ area: 'appointments', action: 'view' });
+    expect(resourceReadPermission('DocumentReference')).toEqual({ area: 'documents', action: 'view' });
+    expect(resourceReadPermission('Condition')).toEqual({ area: 'clinical-record', action: 'view' });
+    expect(resourceReadPermission('Practitioner')).toBeUndefined();
+    expect(resourceReadPermission('Organization')).toBeUndefined();
   });
 });
