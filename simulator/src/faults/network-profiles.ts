@@ -32,8 +32,8 @@ export const WIRE_BYTES_PER_BODY_BYTE = 0.35;
  * setupMs = retrieval − latency − transfer of the `standard` archetype's GetPatientRecord reply over
  * HTTP (68,560 bytes → 191,968 wire bits), so that read takes the guide's time (1 GbE keeps 4 ms
  * back for loopback HTTP and serialisation, which the bench measured there); `npm run
- * bench:network` measures it and test/integration/network-profiles.test.ts holds the fast profiles
- * to ±15%.
+ * bench:network` measures every profile against the guide, and test/integration/network-profiles.test.ts
+ * holds the model to ±15% and checks the fast profiles never deliver sooner.
  */
 export const networkProfiles: Record<(typeof control.networkProfiles)[number], NetworkProfile> = {
   'lan-1gbe': { bitsPerSecond: 1_000_000_000, latencyMs: 8, setupMs: 58, patientRetrievalS: 0.07 },
