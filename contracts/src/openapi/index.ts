@@ -2,13 +2,11 @@ export * from './operation';
 export * from './document';
 export * from './match';
 export { gpconnectContract } from './gpconnect';
-export {
-  controlContract,
-  emisContract,
-  fhirR4Contract,
-  meshContract,
-  pdsContract,
-  smartContract,
-  systmoneContract,
-} from './others';
+export { controlContract } from './control';
+export { emisContract } from './emis';
+export { fhirR4Contract } from './fhir-r4';
+export { meshContract } from './mesh';
+export { pdsContract } from './pds';
+export { smartContract } from './smart';
+export { systmoneContract } from './systmone';
 export { surfaceContracts } from './registry';

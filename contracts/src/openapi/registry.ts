@@ -1,14 +1,12 @@
 import { gpconnectContract } from './gpconnect';
 import type { SurfaceContract } from './operation';
-import {
-  controlContract,
-  emisContract,
-  fhirR4Contract,
-  meshContract,
-  pdsContract,
-  smartContract,
-  systmoneContract,
-} from './others';
+import { controlContract } from './control';
+import { emisContract } from './emis';
+import { fhirR4Contract } from './fhir-r4';
+import { meshContract } from './mesh';
+import { pdsContract } from './pds';
+import { smartContract } from './smart';
+import { systmoneContract } from './systmone';
 
 /** Every HTTP surface with a published contract, by the name used in /__sim/openapi/{surface}.json. */
 export const surfaceContracts: Readonly<Record<string, SurfaceContract>> = {

@@ -13,10 +13,10 @@ function base64url(value: unknown): string {
 /**
  * The scope an interaction asks for (GPC 1.6 integration_cross_organisation_audit_and_provenance):
  * organization/* for the directory, metadata and slot search, patient/* otherwise; write for
- * create, update and cancel.
+ * create, update, cancel and register patient.
  */
 function requestedScope(interaction: string): string {
-  const access = /:(create|update|cancel):/.test(interaction) ? 'write' : 'read';
+  const access = /:(create|update|cancel):|gpc\.registerpatient/.test(interaction) ? 'write' : 'read';
   const subject = /organization|practitioner|location|metadata|slot/.test(interaction) ? 'organization' : 'patient';
   return `${subject}/*.${access}`;
 }

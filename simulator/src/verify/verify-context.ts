@@ -15,7 +15,7 @@ type Practice = control.Manifest['practices'][number];
 /**
  * Placeholders a case may use. Of the practice verified (--ods, else the first): {{ods}}, {{asid}},
  * {{gpconnectRoot}}, {{structuredRoot}}, {{documentsRoot}}, {{mailbox}}, {{nhs.<archetype>}},
- * {{partner.<field>}}. The same on the first practice of a GP system: {{systmone.ods}},
+ * {{partner.<field>}}. {{date+N}}: the date N days from today (YYYY-MM-DD). The same on the first practice of a GP system: {{systmone.ods}},
  * {{emis.partner.clientId}}, ... {{partnerMailbox}}: a partner's MESH mailbox. {{uuid}}: fresh each time.
  */
 export function placeholders(context: VerifyContext): (name: string) => string | undefined {
@@ -42,6 +42,8 @@ export function placeholders(context: VerifyContext): (name: string) => string |
   };
   return (name) => {
     if (name === 'uuid') return randomUUID();
+    const days = /^date\+(\d{1,3})$/.exec(name)?.[1];
+    if (days !== undefined) return new Date(Date.now() + Number(days) * 86_400_000).toISOString().slice(0, 10);
     if (name === 'partnerMailbox') return manifest.mailboxes.find((mailbox) => mailbox.partner)?.id;
     const [head, ...rest] = name.split('.');
     if (head === 'systmone' || head === 'emis') {
@@ -57,7 +59,7 @@ export class PlaceholderError extends Error {}
 /** Fills {{placeholders}} in a string, or in every string of a JSON value. */
 export function fill<T>(value: T, lookup: (name: string) => string | undefined): T {
   if (typeof value === 'string') {
-    return value.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_whole, name: string) => {
+    return value.replace(/\{\{\s*([\w.+-]+)\s*\}\}/g, (_whole, name: string) => {
       const found = lookup(name);
       if (found === undefined) throw new PlaceholderError(`the target's manifest has nothing for {{${name}}}`);
       return found;
