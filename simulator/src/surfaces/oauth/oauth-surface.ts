@@ -130,9 +130,9 @@ export function createOAuthSurface(engine: Engine): Surface {
   }
 
   /**
-   * SystmOne practices trust devices, not just users (Internet SystmOne guide, "Two-Factor
-   * Authentication"): a sign-in from a browser the user has not validated is held until they enter
-   * the passcode e-mailed to them. Returns the page to show instead, or undefined to go on.
+   * A practice with device trust switched on trusts devices, not just users (Internet SystmOne guide,
+   * "Two-Factor Authentication"): a sign-in from a browser the user has not validated is held until
+   * they enter the passcode e-mailed to them. Returns the page to show instead, or undefined to go on.
    */
   async function deviceStepFor(
     request: SimRequest,
@@ -141,7 +141,8 @@ export function createOAuthSurface(engine: Engine): Surface {
     carried: Record<string, string>,
     passcode: string | undefined,
   ): Promise<SimResponse | undefined> {
-    if (engine.population.practice(user.ods)?.system !== 'systmone') return undefined;
+    const practice = engine.population.practice(user.ods);
+    if (!practice || !(await engine.practiceSettings.get(practice)).deviceTrust) return undefined;
     const device = browserDevice(request);
     if (engine.devices.isTrusted(user, device.id)) return undefined;
     try {
