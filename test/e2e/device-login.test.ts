@@ -94,12 +94,17 @@ describe('device sign-in with an e-mailed passcode, then a launch from the conso
     expect(user.email).toBeTruthy();
     await signIn();
     await page.getByText(/on a device this practice does not yet trust/).waitFor();
-    const cookie = (await context.cookies(gpsim.url)).find((candidate) => candidate.name === 'gpsim_device');
+    const cookie = (await context.cookies(`${gpsim.url}/oauth/authorize`)).find(
+      (candidate) => candidate.name === 'gpsim_device',
+    );
     expect(cookie?.httpOnly).toBe(true);
 
     await page.getByLabel('Passcode').fill('not-the-code');
     await page.getByRole('button', { name: 'Allow' }).click();
-    await page.getByRole('alert').getByText(/Wrong passcode: 4 tries left/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/Wrong passcode: 4 tries left/)
+      .waitFor();
 
     const passcode = await passcodeFromMailbox();
     expect(passcode).toMatch(/^\d{6}$/);
