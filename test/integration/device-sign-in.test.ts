@@ -105,6 +105,19 @@ describe('sign-in page: device passcode for practices with device trust on', () 
     expect(held.headers.get('set-cookie')).toMatch(/^gpsim_device=browser-/);
   });
 
+  it('holds a multi-site user only when the organisation they pick has device trust on', async () => {
+    const home = manifest.users.find((candidate) => candidate.email && (candidate.otherRoles ?? []).length > 0);
+    const other = home?.otherRoles?.[0];
+    if (!home || !other) throw new Error('the estate has no multi-site user with a work email');
+    await switchDeviceTrust(home.ods, false);
+    await switchDeviceTrust(other.ods, true);
+    expect((await signIn(home.username, { selected_roleid: home.sdsRoleProfileId })).status).toBe(302);
+    const held = await signIn(home.username, { selected_roleid: other.sdsRoleProfileId });
+    expect(held.status).toBe(200);
+    expect(held.text).toContain(`name="selected_roleid" value="${other.sdsRoleProfileId}"`);
+    await switchDeviceTrust(other.ods, false);
+  });
+
   it('tells a user without a work email to ask a System Administrator, on the page, not as a server error', async () => {
     const noEmail = manifest.users.find((candidate) => !candidate.email && !candidate.otherRoles?.length);
     if (!noEmail) throw new Error('the estate has no user without a work email');

@@ -12,7 +12,7 @@ export interface RoleChoice {
 }
 
 /**
- * A signed-in user on a device their SystmOne practice does not yet trust, asked for the one-time
+ * A signed-in user on a device their practice does not yet trust, asked for the one-time
  * passcode just e-mailed to them; `carried` keeps the sign-in's choices across the step.
  */
 export interface DeviceStep {

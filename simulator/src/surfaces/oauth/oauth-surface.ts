@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { AuthorizeParams, PendingAuthorization } from '../../domain/identity/auth-service';
 import { AuthorizeRedirect } from '../../domain/identity/auth-service';
 import { oauthError } from '../../domain/identity/oauth-error';
-import { findStaff, rolesOfUser } from '../../domain/identity/staff-directory';
+import { findStaff, findStaffRole, rolesOfUser } from '../../domain/identity/staff-directory';
 import { archetypeKeys } from '../../domain/archetypes';
 import { isVisibleOnRecordApi } from '../../domain/patient-access';
 import type { StaffUser } from '../../domain/estate';
-import { DEVICE_TRUST_DAYS } from '../../domain/identity/device-trust';
+import { DEVICE_TRUST_DAYS, maskEmail } from '../../domain/identity/device-trust';
 import { SimError } from '../../domain/errors';
 import type { Engine } from '../../engine';
 import { jsonResponse } from '../../transport/json';
@@ -53,7 +53,7 @@ function html(status: number, body: string, headers: Record<string, string> = {}
   return { status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...noStore, ...headers }, body };
 }
 
-/** The browser's device identity for SystmOne device trust: a long-lived cookie, minted on first sign-in. */
+/** The browser's identity for device trust: a long-lived cookie, minted on its first held sign-in. */
 const DEVICE_COOKIE = 'gpsim_device';
 const deviceIdPattern = /^browser-[0-9a-f-]{36}$/;
 
@@ -161,7 +161,7 @@ export function createOAuthSurface(engine: Engine): Surface {
       if (!(error instanceof SimError)) throw error;
       const retry =
         error.field === 'passcode'
-          ? { deviceStep: { username: user.username, sentTo: 'your work email', carried } }
+          ? { deviceStep: { username: user.username, sentTo: maskEmail(user.email ?? ''), carried } }
           : {};
       return loginPage(pending, { ...retry, error: error.message }, device.setCookie);
     }
@@ -210,7 +210,9 @@ export function createOAuthSurface(engine: Engine): Surface {
         ...(roleId === undefined ? {} : { selected_roleid: roleId }),
         ...(nhsNumber ? { patient: nhsNumber } : {}),
       };
-      const untrusted = await deviceStepFor(request, pending, user, carried, field(source, 'device_passcode'));
+      // The organisation signed in to decides whether the device must be trusted.
+      const working = roleId === undefined ? user : (findStaffRole(engine.population, user.username, roleId) ?? user);
+      const untrusted = await deviceStepFor(request, pending, working, carried, field(source, 'device_passcode'));
       if (untrusted) return untrusted;
       return redirect(
         auth.approve(pending, {
