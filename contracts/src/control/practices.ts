@@ -63,6 +63,11 @@ export type PartnerSettings = z.infer<typeof PartnerSettings>;
 export const PracticeSettings = z.object({
   gpconnect: GpConnectSettings,
   partners: z.record(z.string(), PartnerSettings),
+  deviceTrust: z
+    .boolean()
+    .describe(
+      'Internet SystmOne two-factor device authentication on the sign-in page: a user signing in from a browser they have not validated must enter the passcode e-mailed to them. Off by default, so scripted sign-ins succeed first time.',
+    ),
 });
 export type PracticeSettings = z.infer<typeof PracticeSettings>;
 
@@ -96,6 +101,7 @@ export const PracticeSettingsPatch = z
         .partial()
         .strict(),
     ),
+    deviceTrust: z.boolean(),
   })
   .partial()
   .strict();

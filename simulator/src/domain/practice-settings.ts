@@ -35,6 +35,7 @@ export function defaultPracticeSettings(_practice: Practice): PracticeSettings {
       },
     },
     partners: defaultPartnerSettings(),
+    deviceTrust: false,
   };
 }
 

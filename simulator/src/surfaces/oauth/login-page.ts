@@ -11,6 +11,16 @@ export interface RoleChoice {
   roles: { id: string; label: string }[];
 }
 
+/**
+ * A signed-in user on a device their practice does not yet trust, asked for the one-time
+ * passcode just e-mailed to them; `carried` keeps the sign-in's choices across the step.
+ */
+export interface DeviceStep {
+  username: string;
+  sentTo: string;
+  carried: Record<string, string>;
+}
+
 export interface LoginPageModel {
   pending: PendingAuthorization;
   /** Who is launching (EHR launch): the user is already signed in to the clinical system. */
@@ -20,6 +30,7 @@ export interface LoginPageModel {
   defaultUsername?: string;
   patients: PatientChoice[];
   roleChoice?: RoleChoice;
+  deviceStep?: DeviceStep;
   error?: string;
 }
 
@@ -39,20 +50,28 @@ export function renderLoginPage(model: LoginPageModel): string {
     .map(([name, value]) => hidden(name, value as string | undefined))
     .join('');
   const scopes = pending.scopes.map((scope) => `<li><code>${escape(scope)}</code></li>`).join('');
-  const who = model.roleChoice
-    ? `<p>Signed in as <strong>${escape(model.roleChoice.username)}</strong>. Choose the role to work in:</p>
+  const device = model.deviceStep;
+  const who = device
+    ? `<p>Signed in as <strong>${escape(device.username)}</strong> on a device this practice does not yet trust. A one-time passcode was sent to <strong>${escape(device.sentTo)}</strong>.</p>
+${hidden('username', device.username)}
+${Object.entries(device.carried)
+  .map(([name, value]) => hidden(name, value))
+  .join('')}
+<label>Passcode <input name="device_passcode" inputmode="numeric" autocomplete="one-time-code" maxlength="12"></label>`
+    : model.roleChoice
+      ? `<p>Signed in as <strong>${escape(model.roleChoice.username)}</strong>. Choose the role to work in:</p>
 ${hidden('username', model.roleChoice.username)}
 <label>Role <select name="selected_roleid">${model.roleChoice.roles
-        .map((role) => `<option value="${escape(role.id)}">${escape(role.label)}</option>`)
-        .join('')}</select></label>`
-    : model.launchUser === undefined
-      ? `<label>Username <input name="username" autocomplete="username" required value="${escape(model.defaultUsername ?? '')}"></label>
+          .map((role) => `<option value="${escape(role.id)}">${escape(role.label)}</option>`)
+          .join('')}</select></label>`
+      : model.launchUser === undefined
+        ? `<label>Username <input name="username" autocomplete="username" required value="${escape(model.defaultUsername ?? '')}"></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>`
-      : `<p>Signed in as <strong>${escape(model.launchUser)}</strong>${
-          model.launchPatient === undefined ? '' : `, with <strong>${escape(model.launchPatient)}</strong> selected`
-        }.</p>`;
+        : `<p>Signed in as <strong>${escape(model.launchUser)}</strong>${
+            model.launchPatient === undefined ? '' : `, with <strong>${escape(model.launchPatient)}</strong> selected`
+          }.</p>`;
   const picker =
-    model.patients.length === 0
+    model.patients.length === 0 || device
       ? ''
       : `<label>Patient <select name="patient">${model.patients
           .map((choice) => `<option value="${escape(choice.nhsNumber)}">${escape(choice.label)}</option>`)

@@ -1,17 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import type { AuthorizeParams, PendingAuthorization } from '../../domain/identity/auth-service';
 import { AuthorizeRedirect } from '../../domain/identity/auth-service';
 import { oauthError } from '../../domain/identity/oauth-error';
-import { findStaff, rolesOfUser } from '../../domain/identity/staff-directory';
+import { findStaff, findStaffRole, rolesOfUser } from '../../domain/identity/staff-directory';
 import { archetypeKeys } from '../../domain/archetypes';
 import { isVisibleOnRecordApi } from '../../domain/patient-access';
 import type { StaffUser } from '../../domain/estate';
+import { DEVICE_TRUST_DAYS, maskEmail } from '../../domain/identity/device-trust';
+import { SimError } from '../../domain/errors';
 import type { Engine } from '../../engine';
 import { jsonResponse } from '../../transport/json';
 import type { Route, SimRequest, SimResponse, Surface } from '../../transport/types';
 import { bearerToken } from './bearer';
 import { openidConfiguration, smartConfiguration } from './discovery';
 import { clientCredentials, field, parseForm } from './form';
-import type { PatientChoice, RoleChoice } from './login-page';
+import type { DeviceStep, PatientChoice, RoleChoice } from './login-page';
 import { renderLoginPage } from './login-page';
 import { renderOAuthError } from './oauth-errors';
 
@@ -46,8 +49,26 @@ function redirect(location: string): SimResponse {
   return { status: 302, headers: { Location: location, ...noStore } };
 }
 
-function html(status: number, body: string): SimResponse {
-  return { status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...noStore }, body };
+function html(status: number, body: string, headers: Record<string, string> = {}): SimResponse {
+  return { status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...noStore, ...headers }, body };
+}
+
+/** The browser's identity for device trust: a long-lived cookie, minted on its first held sign-in. */
+const DEVICE_COOKIE = 'gpsim_device';
+const deviceIdPattern = /^browser-[0-9a-f-]{36}$/;
+
+function browserDevice(request: SimRequest): { id: string; setCookie: Record<string, string> } {
+  const sent = (request.headers.cookie ?? '')
+    .split(';')
+    .map((part) => part.trim().split('='))
+    .find(([name]) => name === DEVICE_COOKIE)?.[1];
+  if (sent !== undefined && deviceIdPattern.test(sent)) return { id: sent, setCookie: {} };
+  const id = `browser-${randomUUID()}`;
+  const maxAge = DEVICE_TRUST_DAYS * 24 * 60 * 60;
+  return {
+    id,
+    setCookie: { 'Set-Cookie': `${DEVICE_COOKIE}=${id}; Path=/oauth; Max-Age=${maxAge}; HttpOnly; SameSite=Lax` },
+  };
 }
 
 /**
@@ -74,7 +95,12 @@ export function createOAuthSurface(engine: Engine): Surface {
     return choices;
   }
 
-  function loginPage(pending: PendingAuthorization, error?: string, roleChoice?: RoleChoice): SimResponse {
+  function loginPage(
+    pending: PendingAuthorization,
+    step: { error?: string; roleChoice?: RoleChoice; deviceStep?: DeviceStep } = {},
+    headers: Record<string, string> = {},
+  ): SimResponse {
+    const { error, roleChoice, deviceStep } = step;
     const launch = pending.launch;
     const practice = auth.standalonePractice(pending.client);
     const patient = launch ? engine.population.byNhsNumber(launch.nhsNumber)?.patient : undefined;
@@ -91,14 +117,54 @@ export function createOAuthSurface(engine: Engine): Surface {
             : {}),
         patients: patientChoices(pending),
         ...(roleChoice ? { roleChoice } : {}),
+        ...(deviceStep ? { deviceStep } : {}),
         ...(error === undefined ? {} : { error }),
       }),
+      headers,
     );
   }
 
   function roleLabel(role: StaffUser): string {
     const practice = engine.population.practice(role.ods);
     return `${role.jobRole.display} at ${practice?.name ?? role.ods} (${role.ods})`;
+  }
+
+  /**
+   * A practice with device trust switched on trusts devices, not just users (Internet SystmOne guide,
+   * "Two-Factor Authentication"): a sign-in from a browser the user has not validated is held until
+   * they enter the passcode e-mailed to them. Returns the page to show instead, or undefined to go on.
+   */
+  async function deviceStepFor(
+    request: SimRequest,
+    pending: PendingAuthorization,
+    user: StaffUser,
+    carried: Record<string, string>,
+    passcode: string | undefined,
+  ): Promise<SimResponse | undefined> {
+    const practice = engine.population.practice(user.ods);
+    if (!practice || !(await engine.practiceSettings.get(practice)).deviceTrust) return undefined;
+    const device = browserDevice(request);
+    if (engine.devices.isTrusted(user, device.id)) return undefined;
+    try {
+      if (passcode !== undefined && passcode !== '') {
+        await engine.devices.verify(user, device.id, passcode);
+        return undefined;
+      }
+      const sent = await engine.devices.login(user, device.id);
+      if (sent.status === 'trusted') return undefined;
+      return loginPage(
+        pending,
+        { deviceStep: { username: user.username, sentTo: sent.sentTo, carried } },
+        device.setCookie,
+      );
+    } catch (error) {
+      if (!(error instanceof SimError)) throw error;
+      const retry =
+        error.field === 'passcode'
+          ? { deviceStep: { username: user.username, sentTo: maskEmail(user.email ?? ''), carried } }
+          : {};
+      return loginPage(pending, { ...retry, error: error.message }, device.setCookie);
+    }
   }
 
   async function authorize(request: SimRequest): Promise<SimResponse> {
@@ -119,20 +185,35 @@ export function createOAuthSurface(engine: Engine): Surface {
       const username = field(source, 'username') ?? '';
       const user = findStaff(engine.population, username);
       // gpsim checks no real passwords; the role picker continues a sign-in that already gave one.
-      const signedIn = (field(source, 'password') ?? '') !== '' || field(source, 'selected_roleid') !== undefined;
+      const signedIn =
+        (field(source, 'password') ?? '') !== '' ||
+        field(source, 'selected_roleid') !== undefined ||
+        field(source, 'device_passcode') !== undefined;
       if (!user || !signedIn) {
-        return loginPage(pending, 'Unknown username or empty password: use a username from GET /__sim/fixtures.');
+        return loginPage(pending, {
+          error: 'Unknown username or empty password: use a username from GET /__sim/fixtures.',
+        });
       }
       const nhsNumber = field(source, 'patient');
       const roleId = field(source, 'selected_roleid');
       const roles = rolesOfUser(engine.population, user.username);
       // CIS2: a user with roles at several organisations picks the one to work in before going on.
       if (roles.length > 1 && roleId === undefined) {
-        return loginPage(pending, undefined, {
-          username: user.username,
-          roles: roles.map((role) => ({ id: role.sdsRoleProfileId, label: roleLabel(role) })),
+        return loginPage(pending, {
+          roleChoice: {
+            username: user.username,
+            roles: roles.map((role) => ({ id: role.sdsRoleProfileId, label: roleLabel(role) })),
+          },
         });
       }
+      const carried: Record<string, string> = {
+        ...(roleId === undefined ? {} : { selected_roleid: roleId }),
+        ...(nhsNumber ? { patient: nhsNumber } : {}),
+      };
+      // The organisation signed in to decides whether the device must be trusted.
+      const working = roleId === undefined ? user : (findStaffRole(engine.population, user.username, roleId) ?? user);
+      const untrusted = await deviceStepFor(request, pending, working, carried, field(source, 'device_passcode'));
+      if (untrusted) return untrusted;
       return redirect(
         auth.approve(pending, {
           username: user.username,
