@@ -160,8 +160,14 @@ describe('web console in a browser', () => {
 
     await page.goto(`${gpsim.url}/#/inbox/${standard.ods}`);
     const item = page.locator('li.task', { hasText: subject });
+    const ackCount = async () =>
+      Number(/acks sent: (\d+)/.exec((await item.locator('.acks').textContent()) ?? '')?.[1]);
+    const before = await ackCount();
+    expect(before).toBeGreaterThanOrEqual(0);
     await item.getByRole('button', { name: 'Complete' }).click();
     await page.locator('li.task.status-completed', { hasText: subject }).waitFor();
+    // The business ack (30001) joins the count the item shows.
+    expect(await ackCount()).toBe(before + 1);
 
     const acks: string[] = [];
     for (const id of await mesh.inbox()) {
