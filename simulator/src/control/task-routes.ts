@@ -49,7 +49,7 @@ export function taskRoutes(engine: Engine): Route[] {
       method: 'GET',
       path: '/__sim/tasks/:id',
       handler: async (request) =>
-        jsonResponse(200, withPresentation(engine, await engine.tasks.get(request.params.id ?? ''))),
+        jsonResponse(200, await withPresentation(engine, await engine.tasks.get(request.params.id ?? ''))),
     },
     {
       method: 'POST',
@@ -57,7 +57,10 @@ export function taskRoutes(engine: Engine): Route[] {
       handler: async (request) => {
         const body = parseJsonBody(request, control.TaskAction);
         const change = toChange(body);
-        return jsonResponse(200, withPresentation(engine, await engine.tasks.change(request.params.id ?? '', change)));
+        return jsonResponse(
+          200,
+          await withPresentation(engine, await engine.tasks.change(request.params.id ?? '', change)),
+        );
       },
     },
   ];
