@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { control } from '@gpsim/contracts';
 import type { RunningGpsim } from '@gpsim/simulator/main';
 import type { Browser, Page } from 'playwright-core';
@@ -220,6 +222,34 @@ describe('web console in a browser', () => {
     const detail = page.locator('#journal-detail');
     await detail.getByText('authorization: Bearer ••••••').waitFor();
     expect(await detail.textContent()).not.toContain('very-secret-token');
+  });
+
+  // Runs after the outage test, so each shot shows the outage banner as a user would see it mid-scenario.
+  it('saves a 1280x800 screenshot of each page (GPSIM_SCREENSHOTS_DIR for the README set)', async () => {
+    const standard = archetype('standard', 'emis');
+    const pages: [name: string, hash: string][] = [
+      ['estate', '#/estate'],
+      ['patients', '#/patients'],
+      ['record', `#/patient/${standard.nhsNumber}`],
+      ['inbox', `#/inbox/${standard.ods}`],
+      ['scenarios', '#/scenarios'],
+      ['journal', '#/journal'],
+      ['audit', '#/audit'],
+      ['mailbox', '#/mailbox'],
+      ['report', '#/report'],
+    ];
+    const dir = process.env.GPSIM_SCREENSHOTS_DIR ?? join(__dirname, 'artifacts');
+    mkdirSync(dir, { recursive: true });
+    const shooter = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      for (const [name, hash] of pages) {
+        await shooter.goto(`${gpsim.url}/${hash}`);
+        await shooter.locator('h1').first().waitFor();
+        await shooter.screenshot({ path: join(dir, `${name}.png`) });
+      }
+    } finally {
+      await shooter.close();
+    }
   });
 });
 
