@@ -224,6 +224,47 @@ describe('web console in a browser', () => {
     expect(await detail.textContent()).not.toContain('very-secret-token');
   });
 
+  it('at 1024x768 no page scrolls sideways, every form control has an accessible name, and the keyboard reaches the navigation', async () => {
+    const standard = archetype('standard', 'emis');
+    const hashes = [
+      '#/estate',
+      '#/patients',
+      `#/patient/${standard.nhsNumber}`,
+      `#/inbox/${standard.ods}`,
+      '#/scenarios',
+      '#/journal',
+      '#/audit',
+      '#/mailbox',
+      '#/report',
+    ];
+    for (const hash of hashes) {
+      await page.goto(`${gpsim.url}/${hash}`);
+      await page.locator('h1').first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect([hash, overflow]).toEqual([hash, 0]);
+      // WCAG 2.2 SC 4.1.2 Name, Role, Value: every control has a name assistive technology can read.
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll('input, select, textarea, button')]
+          .filter((control) => {
+            const labelled =
+              (control as HTMLInputElement).labels?.length ||
+              control.getAttribute('aria-label') ||
+              control.getAttribute('aria-labelledby');
+            return !labelled && !(control.tagName === 'BUTTON' && control.textContent?.trim());
+          })
+          .map((control) => control.outerHTML.slice(0, 120)),
+      );
+      expect([hash, unnamed]).toEqual([hash, []]);
+      // Each page moves focus to its content; going back with the keyboard lands in the navigation.
+      let inNav = false;
+      for (let press = 0; press < 3 && !inNav; press += 1) {
+        await page.keyboard.press('Shift+Tab');
+        inNav = await page.evaluate(() => Boolean(document.activeElement?.closest('nav[aria-label="Console"]')));
+      }
+      expect([hash, inNav]).toEqual([hash, true]);
+    }
+  });
+
   // Runs after the outage test, so each shot shows the outage banner as a user would see it mid-scenario.
   it('saves a 1280x800 screenshot of each page (GPSIM_SCREENSHOTS_DIR for the README set)', async () => {
     const standard = archetype('standard', 'emis');
