@@ -261,7 +261,6 @@ describe('web console in a browser', () => {
     }
   });
 
-  // Runs after the outage test, so each shot shows the outage banner as a user would see it mid-scenario.
   it('saves a 1280x800 screenshot of each page (GPSIM_SCREENSHOTS_DIR for the README set)', async () => {
     const standard = archetype('standard', 'emis');
     const pages: [name: string, hash: string][] = [
