@@ -469,8 +469,8 @@ describe('MESH API /mesh/messageexchange', () => {
           ],
         });
 
-      async function acks(): Promise<{ code: string; acknowledges: string; headers: Headers }[]> {
-        const found: { code: string; acknowledges: string; headers: Headers }[] = [];
+      async function acks(): Promise<{ id: string; code: string; acknowledges: string; headers: Headers }[]> {
+        const found: { id: string; code: string; acknowledges: string; headers: Headers }[] = [];
         for (const id of await demo.inbox()) {
           const download = await demo.download(id);
           if (download.headers.get('mex-workflowid') !== ACK_WORKFLOW) continue;
@@ -480,6 +480,7 @@ describe('MESH API /mesh/messageexchange', () => {
             }[];
           };
           found.push({
+            id,
             acknowledges: response.entry[0]?.resource.response?.identifier as string,
             code: response.entry[1]?.resource.issue?.[0]?.details.coding[0]?.code as string,
             headers: download.headers,
@@ -526,8 +527,13 @@ describe('MESH API /mesh/messageexchange', () => {
           body: JSON.stringify({ action: 'file', by: 'gp1', version: task.version }),
         });
         expect(filed.status).toBe(200);
-        expect(((await filed.json()) as Task).status).toBe('completed');
-        expect((await acks()).map((ack) => [ack.code, ack.acknowledges])).toEqual([['30001', headerId]]);
+        const completed = (await filed.json()) as Task & { acks: { code: string; messageId: string }[] };
+        expect(completed.status).toBe('completed');
+        const business = await acks();
+        expect(business.map((ack) => [ack.code, ack.acknowledges])).toEqual([['30001', headerId]]);
+        // The item lists every ack sent back to its sender, by MESH message id, in the order sent.
+        expect(completed.acks.map((ack) => ack.code)).toEqual(['20013', '30001']);
+        expect(completed.acks[1]?.messageId).toBe(business[0]?.id);
 
         // Filed "For Action": the document is now in the record, visible through the R4 face.
         const documents = (await (

@@ -42,14 +42,14 @@ export function taskRoutes(engine: Engine): Route[] {
           ...(status !== null ? { status: status as TaskStatus } : {}),
           limit: MAX_TASKS,
         });
-        return jsonResponse(200, { tasks: tasks.map((task) => withPresentation(engine, task)) });
+        return jsonResponse(200, { tasks: await Promise.all(tasks.map((task) => withPresentation(engine, task))) });
       },
     },
     {
       method: 'GET',
       path: '/__sim/tasks/:id',
       handler: async (request) =>
-        jsonResponse(200, withPresentation(engine, await engine.tasks.get(request.params.id ?? ''))),
+        jsonResponse(200, await withPresentation(engine, await engine.tasks.get(request.params.id ?? ''))),
     },
     {
       method: 'POST',
@@ -57,16 +57,23 @@ export function taskRoutes(engine: Engine): Route[] {
       handler: async (request) => {
         const body = parseJsonBody(request, control.TaskAction);
         const change = toChange(body);
-        return jsonResponse(200, withPresentation(engine, await engine.tasks.change(request.params.id ?? '', change)));
+        return jsonResponse(
+          200,
+          await withPresentation(engine, await engine.tasks.change(request.params.id ?? '', change)),
+        );
       },
     },
   ];
 }
 
-/** The item plus how the practice's own system shows it (a SystmOne Task or an EMIS Workflow Manager item). */
-function withPresentation(engine: Engine, task: Task) {
+/**
+ * The item plus how the practice's own system shows it (a SystmOne Task or an EMIS Workflow Manager
+ * item) and the ITK3 acks sent back to its sender.
+ */
+async function withPresentation(engine: Engine, task: Task) {
   const practice = engine.population.practice(task.ods);
-  return practice ? { ...task, presentation: presentTask(task, practice.system) } : task;
+  const acks = await engine.mesh.acksFor(task);
+  return practice ? { ...task, acks, presentation: presentTask(task, practice.system) } : { ...task, acks };
 }
 
 function toChange(body: control.TaskAction): TaskChange {

@@ -78,6 +78,13 @@ function item(task: Task, users: Manifest['users'], refresh: () => Promise<void>
       ` · ${formatDate(task.createdAt)}`,
       task.assignee ? ` · assigned to ${task.assignee.id}` : '',
       task.reason ? ` · ${task.reason}` : '',
+      task.source.surface === 'mesh'
+        ? h(
+            'span',
+            { class: 'acks', title: task.acks.map((ack) => `${ack.code} at ${formatDate(ack.sentAt)}`).join(', ') },
+            ` · acks sent: ${task.acks.length}`,
+          )
+        : '',
     ),
     open
       ? h(

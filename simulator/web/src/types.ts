@@ -83,6 +83,8 @@ export interface Task {
   createdAt: string;
   history: { at: string; by: string; action: string; detail?: string }[];
   reason?: string;
+  /** ITK3 responses sent back to the sender over MESH. */
+  acks: { code: string; messageId: string; sentAt: string }[];
 }
 
 export interface JournalEntry {

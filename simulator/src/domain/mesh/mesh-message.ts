@@ -48,4 +48,13 @@ export interface ItkReceipt {
   businessAckRequested: boolean;
   infrastructureAckRequested: boolean;
   taskId: string;
+  /** The ITK3 responses sent back to the sender for this message, oldest first. */
+  acks?: SentAck[];
+}
+
+/** One ITK3 response the practice sent back over MESH. */
+export interface SentAck {
+  code: string;
+  messageId: string;
+  sentAt: string;
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { SimClock } from '../clock';
 import { SimError } from '../errors';
 import type { TaskService } from '../task-service';
+import type { Task } from '../tasks';
 import type { Population } from '../../population/population';
 import type { InboxPage, MeshRepository, RecordRepository } from '../../store/store';
 import type { AuthToken } from './auth-token';
@@ -10,7 +11,7 @@ import { isGpRoutingAddress, resolveGpRouting, routingErrors } from './gp-routin
 import type { Mailbox } from './mailbox-directory';
 import { MailboxDirectory } from './mailbox-directory';
 import { MessageContent } from './message-content';
-import type { MeshMessage } from './mesh-message';
+import type { MeshMessage, SentAck } from './mesh-message';
 import { newMessageId } from './message-id';
 import { PracticeIntake } from './practice-intake';
 import { INBOX_RETENTION_MS } from './retention';
@@ -72,6 +73,11 @@ export class MeshService {
       tasks,
       records,
     });
+  }
+
+  /** The ITK3 acks the practice sent back for the message behind a workflow item. */
+  acksFor(task: Task): Promise<SentAck[]> {
+    return this.intake.acksFor(task);
   }
 
   get directory(): MailboxDirectory {

@@ -8,7 +8,7 @@ import type { ItkResponseCode } from './itk3';
 import { buildItkResponse, readItkMessage } from './itk3';
 import type { Mailbox, MailboxDirectory } from './mailbox-directory';
 import type { MessageContent } from './message-content';
-import type { MeshMessage } from './mesh-message';
+import type { MeshMessage, SentAck } from './mesh-message';
 import { newMessageId } from './message-id';
 import { INBOX_RETENTION_MS } from './retention';
 import { SEND_DOCUMENT_WORKFLOW, practiceWorkflows } from './workflows';
@@ -89,7 +89,15 @@ export class PracticeIntake {
     }
     await this.repository.update(message);
     if (created && itk.infrastructureAckRequested)
-      await this.sendAck(practiceMailbox, message, itk.messageHeaderId, '20013');
+      await this.recordAck(message, await this.sendAck(practiceMailbox, message, itk.messageHeaderId, '20013'));
+  }
+
+  /** The ITK3 acks sent back to the sender of the message behind a workflow item. */
+  async acksFor(task: Task): Promise<SentAck[]> {
+    if (task.source.surface !== 'mesh') return [];
+    const messageId = task.links[0];
+    const message = messageId ? await this.repository.get(messageId) : undefined;
+    return message?.itk?.taskId === task.id ? (message.itk.acks ?? []) : [];
   }
 
   /**
@@ -109,7 +117,13 @@ export class PracticeIntake {
     if (!practiceMailbox) return;
     const code: ItkResponseCode =
       action === 'completed' ? '30001' : task.reason?.startsWith('30003') ? '30003' : '30002';
-    await this.sendAck(practiceMailbox, message, message.itk.messageHeaderId, code);
+    await this.recordAck(message, await this.sendAck(practiceMailbox, message, message.itk.messageHeaderId, code));
+  }
+
+  private async recordAck(message: MeshMessage, ack: SentAck | undefined): Promise<void> {
+    if (!ack || !message.itk) return;
+    message.itk.acks = [...(message.itk.acks ?? []), ack];
+    await this.repository.update(message);
   }
 
   /**
@@ -148,10 +162,10 @@ export class PracticeIntake {
     original: MeshMessage,
     acknowledges: string,
     code: ItkResponseCode,
-  ): Promise<void> {
+  ): Promise<SentAck | undefined> {
     const workflowId = practiceWorkflows[original.workflowId];
     const recipient = this.directory().get(original.sender);
-    if (!workflowId || !recipient?.workflows.receive.includes(workflowId)) return;
+    if (!workflowId || !recipient?.workflows.receive.includes(workflowId)) return undefined;
     const now = this.clock.nowDate();
     const body = Buffer.from(buildItkResponse({ acknowledges, code, senderMailbox: from.id, now }), 'utf8');
     const ack: MeshMessage = {
@@ -174,5 +188,6 @@ export class PracticeIntake {
     };
     await this.repository.appendPart(ack.id, 1, 0, body);
     await this.repository.insert(ack);
+    return { code, messageId: ack.id, sentAt: ack.createdAt };
   }
 }
