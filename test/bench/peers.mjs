@@ -6,11 +6,14 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 import { gpcTargets } from './gpconnect-requests.mjs';
+
+/** How busy the machine was before this run added its own load: the figures mean little on a busy one. */
+const loadAtStart = loadavg()[0];
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
@@ -139,7 +142,7 @@ try {
         targets: { toFastestPeer: 1.5, toCeiling: 0.5 },
       },
       settings: { connections: CONNECTIONS, warmupS: WARMUP_S, durationS: DURATION_S, rounds: ROUNDS, pipelining: 1 },
-      note: 'Measured on a shared, loaded machine; the load generator runs in this process on the same cores as the servers.',
+      note: `Load average ${loadAtStart.toFixed(1)} on ${cpus().length} cores when the run started; the load generator runs in this process on the same cores as the servers.`,
       ratios,
       servers: results,
     }),
