@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { control } from '@gpsim/contracts';
 import type { RunningGpsim } from '@gpsim/simulator/main';
-import type { Claims, GpcCall, GpcReply, ManifestPractice } from '../support/gpconnect';
-import { INTERACTION, gpcClient, jwtClaims, spineCode, unsignedJwt } from '../support/gpconnect';
+import type { Claims, GpcCall, GpcReply, ManifestPractice, Resource } from '../support/gpconnect';
+import { INTERACTION, appointmentFor, gpcClient, jwtClaims, spineCode, unsignedJwt } from '../support/gpconnect';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
 import { parseXml } from '@gpsim/simulator/surfaces/shared/xml';
 import { toStu3Xml } from '@gpsim/simulator/surfaces/gpconnect/stu3-xml';
@@ -19,7 +19,6 @@ import { toStu3Xml } from '@gpsim/simulator/surfaces/gpconnect/stu3-xml';
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
 const SPINE_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 
-type Resource = { resourceType: string; id?: string; [element: string]: unknown };
 type Entry = { resource: Resource; fullUrl?: string };
 
 function entries(reply: GpcReply): Resource[] {
@@ -1724,31 +1723,8 @@ describe('GP Connect provider', () => {
     const slotSearch = (query: string) =>
       gpc({ path: `/Slot?${query}`, interaction: INTERACTION.searchSlots, scope: 'organization/*.read' });
     const patientId = () => gpsim.engine.population.byNhsNumber(archetype('standard').nhsNumber)?.patient.id ?? '';
-    const appointment = (slot: Resource, overrides: Record<string, unknown> = {}) => ({
-      resourceType: 'Appointment',
-      meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1'] },
-      contained: [
-        {
-          resourceType: 'Organization',
-          id: '1',
-          identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'A1001' }],
-          name: 'Test Hospital',
-        },
-      ],
-      extension: [
-        {
-          url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-BookingOrganisation-1',
-          valueReference: { reference: '#1' },
-        },
-      ],
-      status: 'booked',
-      start: slot['start'],
-      end: slot['end'],
-      slot: [{ reference: `Slot/${slot.id ?? ''}` }],
-      description: 'Review of symptoms',
-      participant: [{ actor: { reference: `Patient/${patientId()}` }, status: 'accepted' }],
-      ...overrides,
-    });
+    const appointment = (slot: Resource, overrides: Record<string, unknown> = {}) =>
+      appointmentFor(slot, patientId(), overrides);
     const book = (body: unknown) =>
       gpc({
         method: 'POST',

@@ -1,15 +1,13 @@
 import type { control } from '@gpsim/contracts';
 import type { RunningGpsim } from '@gpsim/simulator/main';
-import type { GpcCall, GpcReply, ManifestPractice } from '../support/gpconnect';
-import { INTERACTION, gpcClient, spineCode } from '../support/gpconnect';
+import type { GpcCall, GpcReply, ManifestPractice, Resource } from '../support/gpconnect';
+import { INTERACTION, appointmentFor, gpcClient, spineCode } from '../support/gpconnect';
 import { smallEstate, startTestGpsim } from '../support/gpsim';
 import type { ScratchDatabase } from '../support/postgres';
 import { createScratchDatabase } from '../support/postgres';
 
 // Creating databases and starting processes is slow on a loaded shared machine.
 jest.setTimeout(60_000);
-
-type Resource = { resourceType: string; id?: string; [element: string]: unknown };
 
 /** How soon a change made through one replica must be in force on every other (LISTEN/NOTIFY). */
 const PROPAGATION_MS = 100;
@@ -78,37 +76,13 @@ describe('two replicas over one PostgreSQL store', () => {
       .map((entry) => entry.resource)
       .filter((resource) => resource.resourceType === 'Slot');
   };
-  // GPC appointments use case "Book an appointment": one booking organisation, one slot, one patient.
   const book = (on: Replica, slot: Resource) =>
     on.gpc({
       method: 'POST',
       path: '/Appointment',
       interaction: INTERACTION.bookAppointment,
       scope: 'patient/*.write',
-      body: {
-        resourceType: 'Appointment',
-        meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1'] },
-        contained: [
-          {
-            resourceType: 'Organization',
-            id: '1',
-            identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'A1001' }],
-            name: 'Test Hospital',
-          },
-        ],
-        extension: [
-          {
-            url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-BookingOrganisation-1',
-            valueReference: { reference: '#1' },
-          },
-        ],
-        status: 'booked',
-        start: slot['start'],
-        end: slot['end'],
-        slot: [{ reference: `Slot/${slot.id ?? ''}` }],
-        description: 'Review of symptoms',
-        participant: [{ actor: { reference: `Patient/${on.patientId}` }, status: 'accepted' }],
-      },
+      body: appointmentFor(slot, on.patientId),
     });
   const rules = async (on: Replica): Promise<control.FaultRuleView[]> =>
     ((await (await fetch(`${on.gpsim.url}/__sim/faults`)).json()) as { rules: control.FaultRuleView[] }).rules;

@@ -130,3 +130,38 @@ export function spineCode(reply: Pick<GpcReply, 'body'>): string | undefined {
   const issue = (reply.body['issue'] as { details?: { coding?: { code?: string }[] } }[] | undefined)?.[0];
   return issue?.details?.coding?.[0]?.code;
 }
+
+/** A FHIR resource as the tests read it from a reply. */
+export type Resource = { resourceType: string; id?: string; [element: string]: unknown };
+
+/**
+ * The Appointment a consumer books into `slot` for a patient (GPC appointments use case "Book an
+ * appointment": one booking organisation, contained; one slot; one patient).
+ */
+export function appointmentFor(slot: Resource, patientId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    resourceType: 'Appointment',
+    meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1'] },
+    contained: [
+      {
+        resourceType: 'Organization',
+        id: '1',
+        identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'A1001' }],
+        name: 'Test Hospital',
+      },
+    ],
+    extension: [
+      {
+        url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-BookingOrganisation-1',
+        valueReference: { reference: '#1' },
+      },
+    ],
+    status: 'booked',
+    start: slot['start'],
+    end: slot['end'],
+    slot: [{ reference: `Slot/${slot.id ?? ''}` }],
+    description: 'Review of symptoms',
+    participant: [{ actor: { reference: `Patient/${patientId}` }, status: 'accepted' }],
+    ...overrides,
+  };
+}
