@@ -5,6 +5,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 
 const argument = (name, fallback) => {
@@ -147,6 +148,8 @@ try {
       p50Ms: Math.round(at(0.5) * 10) / 10,
       p95Ms: Math.round(at(0.95) * 10) / 10,
       errors,
+      /** The machine's 1-minute load average: latency is only comparable between samples at similar load. */
+      loadAverage: Math.round(loadavg()[0] * 10) / 10,
     };
     samples.push(sample);
     console.log(JSON.stringify(sample));
@@ -176,7 +179,9 @@ try {
   const last = samples[samples.length - 1];
   const result = {
     what: `soak: ${clients} clients of mixed traffic for ${minutes} min, sampled every ${sampleS} s`,
-    measuredOn: 'a shared, loaded machine (2 cores, several other workloads): absolute figures are noisy',
+    machineLoadAverage: samples.length
+      ? { min: Math.min(...samples.map((s) => s.loadAverage)), max: Math.max(...samples.map((s) => s.loadAverage)) }
+      : null,
     totalRequests: total,
     serverErrors: errors,
     rssGrowthMiB: last && first ? last.rssMiB - first.rssMiB : null,
