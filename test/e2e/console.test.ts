@@ -199,6 +199,20 @@ describe('web console in a browser', () => {
     await fetch(`${gpsim.url}/__sim/scenarios/stop`, { method: 'POST', body: '{}' });
   });
 
+  it('adds a rate-limit rule from the form, lists it with its parameters, and the surface answers 429 past the quota', async () => {
+    await page.goto(`${gpsim.url}/#/scenarios`);
+    await page.getByLabel('Surface').selectOption('fhir-r4');
+    await page.getByLabel('Fault', { exact: true }).selectOption('rate-limit');
+    await page.getByLabel('Requests per window').fill('2');
+    await page.getByLabel('Window (s)').fill('86400');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('cell', { name: 'rate-limit limit=2 windowS=86400' }).waitFor();
+    const statuses: number[] = [];
+    for (let request = 0; request < 3; request++) statuses.push((await fetch(`${gpsim.url}/fhir/R4/metadata`)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    await fetch(`${gpsim.url}/__sim/faults`, { method: 'DELETE' });
+  });
+
   it('charts the run on the report page and lists who read which record on the audit page', async () => {
     await page.goto(`${gpsim.url}/#/report`);
     await page.getByRole('img', { name: 'Latency percentiles over time' }).waitFor();
@@ -279,9 +293,14 @@ describe('web console in a browser', () => {
     const shooter = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
       for (const [name, hash] of pages) {
+        // The scenarios page is shown during an outage, banner and active rules included.
+        const outage = name === 'scenarios';
+        if (outage) await fetch(`${gpsim.url}/__sim/scenarios/national-outage/start`, { method: 'POST', body: '{}' });
         await shooter.goto(`${gpsim.url}/${hash}`);
         await shooter.locator('h1').first().waitFor();
+        if (outage) await shooter.getByRole('alert').filter({ hasText: 'Outage active' }).waitFor();
         await shooter.screenshot({ path: join(dir, `${name}.png`) });
+        if (outage) await fetch(`${gpsim.url}/__sim/scenarios/stop`, { method: 'POST', body: '{}' });
       }
     } finally {
       await shooter.close();

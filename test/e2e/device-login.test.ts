@@ -65,12 +65,6 @@ describe('device sign-in with an e-mailed passcode, then a launch from the conso
     user = manifest.users.find(
       (candidate) => candidate.ods === systmOne && candidate.email && !candidate.otherRoles?.length,
     ) as control.Manifest['users'][number];
-    const switchedOn = await fetch(`${gpsim.url}/__sim/practices/${user.ods}`, {
-      method: 'PATCH',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ deviceTrust: true }),
-    });
-    expect(switchedOn.ok).toBe(true);
     appUrl = `${gpsim.url}/__sim/sample-app/`;
     const registered = await fetch(`${gpsim.url}/__sim/clients`, {
       method: 'POST',
@@ -84,6 +78,15 @@ describe('device sign-in with an e-mailed passcode, then a launch from the conso
     });
     context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     page = await context.newPage();
+    // The practice's device step is switched on from the console's estate page.
+    await page.goto(`${gpsim.url}/#/estate`);
+    await page.locator(`#switch-${user.ods}-deviceTrust`).check();
+    await page.waitForFunction(
+      async ([url, ods]) =>
+        ((await (await fetch(`${url}/__sim/practices/${ods}`)).json()) as { settings: { deviceTrust: boolean } })
+          .settings.deviceTrust,
+      [gpsim.url, user.ods],
+    );
   });
   afterAll(async () => {
     await browser?.close();

@@ -48,7 +48,7 @@ export async function estatePage(main: HTMLElement): Promise<void> {
           return h(
             'tr',
             {},
-            h('td', {}, practice.ods),
+            h('td', { class: 'code' }, practice.ods),
             h('td', {}, practice.name),
             h('td', {}, h('span', { class: `badge system-${practice.system}` }, systemName(practice.system))),
             h('td', { class: 'number' }, listed?.listSize ?? ''),
@@ -118,15 +118,24 @@ function switches(ods: string, settings: unknown): HTMLElement {
       ),
     );
   };
-  const { gpconnect, partners } = settings as {
+  const { gpconnect, partners, deviceTrust } = settings as {
     gpconnect: Record<string, unknown>;
     partners: Record<string, Record<string, unknown>>;
+    deviceTrust: boolean;
   };
   return h(
     'div',
     { class: 'switches' },
     group('GP Connect', ['gpconnect'], gpconnect),
     Object.entries(partners).map(([name, partner]) => group(name, ['partners', name], partner)),
+    // Internet SystmOne's device step: staff sign-ins from an untrusted browser need an emailed passcode.
+    h(
+      'div',
+      { class: 'switch-group' },
+      h('strong', {}, 'Sign-in'),
+      ' ',
+      toggle(['deviceTrust'], deviceTrust, 'device passcode'),
+    ),
     alertLine,
   );
 }

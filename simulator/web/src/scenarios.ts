@@ -4,6 +4,46 @@ import type { FaultRule, Scenario } from './types.js';
 
 const surfaces = ['gpconnect', 'ssp', 'mesh', 'systmone', 'emis', 'oauth', 'fhir-r4', 'pds'];
 
+/** One parameter of a fault kind, named as the fault rule API names it. */
+interface FaultParameter {
+  name: string;
+  label: string;
+  value: string;
+  min?: number;
+  max?: number;
+  options?: string[];
+}
+
+/** The fault kinds the form offers, with their parameters; the rest stay with the API and the presets. */
+const faultKinds: Record<string, { label: string; parameters: FaultParameter[] }> = {
+  status: {
+    label: 'Answer with a status',
+    parameters: [{ name: 'status', label: 'Status', value: '503', min: 400, max: 599 }],
+  },
+  latency: { label: 'Delay', parameters: [{ name: 'ms', label: 'Delay (ms)', value: '2000', min: 0, max: 600000 }] },
+  network: {
+    label: 'Network profile',
+    parameters: [
+      { name: 'profile', label: 'Profile', value: '3g', options: ['lan-1gbe', 'wifi', '3g', 'bgan', 'gprs'] },
+    ],
+  },
+  'rate-limit': {
+    label: 'Rate limit (429)',
+    parameters: [
+      { name: 'limit', label: 'Requests per window', value: '5', min: 0, max: 1000000 },
+      { name: 'windowS', label: 'Window (s)', value: '1', min: 1, max: 86400 },
+    ],
+  },
+  maintenance: {
+    label: 'Maintenance (503 + Retry-After)',
+    parameters: [{ name: 'retryAfterS', label: 'Retry-After (s)', value: '600', min: 0, max: 604800 }],
+  },
+  timeout: { label: 'Never answer', parameters: [] },
+  reset: { label: 'Reset the connection', parameters: [] },
+  'spine-down': { label: 'Spine unavailable', parameters: [] },
+  'token-expiry': { label: 'Tokens expire', parameters: [] },
+};
+
 /** Scenarios and faults: presets to start and stop, a form for one rule, hit counts and the timeline. */
 export async function scenariosPage(main: HTMLElement): Promise<void> {
   const [{ scenarios }, { rules }] = await Promise.all([
@@ -25,7 +65,34 @@ export async function scenariosPage(main: HTMLElement): Promise<void> {
     h('option', { value: 'systmone' }, 'SystmOne'),
   );
   const ods = h('input', { id: 'rule-ods', type: 'text', maxlength: 10, pattern: '[A-Za-z0-9]*' });
-  const status = h('input', { id: 'rule-status', type: 'number', min: 400, max: 599, value: 503, required: true });
+  const kind = h(
+    'select',
+    { id: 'rule-kind' },
+    Object.entries(faultKinds).map(([name, { label }]) => h('option', { value: name }, label)),
+  );
+  const parameters = h('div', { class: 'rule-parameters' });
+  const parameterInputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
+  const showParameters = () => {
+    parameterInputs.clear();
+    show(
+      parameters,
+      (faultKinds[kind.value]?.parameters ?? []).map((parameter) => {
+        const id = `rule-${parameter.name.toLowerCase()}`;
+        const input = parameter.options
+          ? h(
+              'select',
+              { id },
+              parameter.options.map((option) => h('option', { value: option }, option)),
+            )
+          : h('input', { id, type: 'number', min: parameter.min, max: parameter.max, required: true });
+        input.value = parameter.value;
+        parameterInputs.set(parameter.name, input);
+        return [h('label', { for: id }, parameter.label), input];
+      }),
+    );
+  };
+  kind.addEventListener('change', showParameters);
+  showParameters();
   const duration = h('input', { id: 'rule-duration', type: 'text', value: 'PT10M', pattern: 'P.*', required: true });
   const problem = h('p', { class: 'error', role: 'alert' });
   show(
@@ -82,7 +149,7 @@ export async function scenariosPage(main: HTMLElement): Promise<void> {
           try {
             await api('/__sim/faults', {
               method: 'POST',
-              body: { match, fault: { kind: 'status', status: Number(status.value) }, duration: duration.value },
+              body: { match, fault: faultFromForm(kind.value, parameterInputs), duration: duration.value },
             });
             rerender();
           } catch (error) {
@@ -96,8 +163,9 @@ export async function scenariosPage(main: HTMLElement): Promise<void> {
       system,
       h('label', { for: 'rule-ods' }, 'Practice ODS'),
       ods,
-      h('label', { for: 'rule-status' }, 'Answer with status'),
-      status,
+      h('label', { for: 'rule-kind' }, 'Fault'),
+      kind,
+      parameters,
       h('label', { for: 'rule-duration' }, 'For (ISO 8601 duration)'),
       duration,
       h('button', { type: 'submit' }, 'Add rule'),
@@ -129,7 +197,7 @@ export async function scenariosPage(main: HTMLElement): Promise<void> {
                 { class: rule.active ? 'active' : undefined },
                 h('td', {}, rule.scenario ?? rule.label ?? rule.id),
                 h('td', {}, JSON.stringify(rule.match)),
-                h('td', {}, rule.fault.kind, rule.fault.status ? ` ${rule.fault.status}` : ''),
+                h('td', {}, describeFault(rule.fault)),
                 h('td', {}, new Date(rule.activeFrom).toLocaleTimeString('en-GB')),
                 h('td', {}, rule.expiresAt ? new Date(rule.expiresAt).toLocaleTimeString('en-GB') : 'until removed'),
                 h('td', { class: 'number' }, rule.matched),
@@ -163,4 +231,24 @@ export function outageRules(rules: FaultRule[]): FaultRule[] {
       rule.active &&
       (['timeout', 'reset', 'node-down', 'spine-down'].includes(rule.fault.kind) || (rule.fault.status ?? 0) >= 500),
   );
+}
+
+function faultFromForm(
+  kind: string,
+  inputs: Map<string, HTMLInputElement | HTMLSelectElement>,
+): Record<string, unknown> {
+  const fault: Record<string, unknown> = { kind };
+  for (const parameter of faultKinds[kind]?.parameters ?? []) {
+    const value = inputs.get(parameter.name)?.value ?? parameter.value;
+    fault[parameter.name] = parameter.options ? value : Number(value);
+  }
+  return fault;
+}
+
+/** A rule's fault as its kind and parameters, e.g. "rate-limit limit=5 windowS=1". */
+function describeFault(fault: FaultRule['fault']): string {
+  const parameters = Object.entries(fault)
+    .filter(([name]) => name !== 'kind')
+    .map(([name, value]) => (name === 'status' ? String(value) : `${name}=${String(value)}`));
+  return [fault.kind, ...parameters].join(' ');
 }
