@@ -33,6 +33,49 @@ async function startBrokenTarget(manifest: control.Manifest): Promise<{ url: str
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
+/**
+ * A target that forwards to gpsim but drops `id` from what a booking answers: the capture of the
+ * appointment id fails, so the cases that need it must be skipped, not run with a hole in them.
+ */
+async function startIdlessBookingProxy(upstream: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'host',
+        ),
+      );
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      void fetch(`${upstream}${request.url ?? '/'}`, {
+        method: request.method ?? 'GET',
+        headers,
+        ...(body ? { body } : {}),
+      })
+        .then(async (answer) => {
+          let text = await answer.text();
+          if (request.method === 'POST' && /\/Appointment$/.test(request.url ?? '')) {
+            const { id: _dropped, ...rest } = JSON.parse(text) as Record<string, unknown>;
+            text = JSON.stringify(rest);
+          }
+          const passed = ['content-type', 'etag', 'location'].flatMap((name) => {
+            const value = answer.headers.get(name);
+            return value === null ? [] : [[name, value] as [string, string]];
+          });
+          response.writeHead(answer.status, Object.fromEntries(passed));
+          response.end(text);
+        })
+        .catch((error: Error) => {
+          response.writeHead(502);
+          response.end(error.message);
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
 describe('gpsim verify', () => {
   let gpsim: RunningGpsim;
   let manifest: control.Manifest;
@@ -78,6 +121,80 @@ describe('gpsim verify', () => {
       expect(result.outcome).toBe('skipped');
       expect(result.messages[0]).toContain('--allow-writes');
     }
+  });
+
+  describe('chained cases (capture and {{saved.<name>}})', () => {
+    const bookingChain = [
+      'gpc.roundtrip.book',
+      'gpc.roundtrip.read',
+      'gpc.roundtrip.patient-appointments',
+      'gpc.roundtrip.amend',
+      'gpc.roundtrip.amend-stale',
+      'gpc.roundtrip.cancel',
+    ];
+    const outcomes = (results: CaseResult[], ids: string[]) =>
+      ids.map((id) => {
+        const result = results.find((entry) => entry.case.id === id);
+        return [id, result?.outcome, result?.messages[0]];
+      });
+
+    it('runs a read-only chain without --allow-writes, and skips what needs a write, saying why', async () => {
+      const context = await loadContext(gpsim.url);
+      const results = await runVerify(context, cases, { surfaces: ['gpconnect'], only: ['roundtrip', 'patient'] });
+      expect(outcomes(results, ['gpc.foundations.find-patient', 'gpc.foundations.read-found-patient'])).toEqual([
+        ['gpc.foundations.find-patient', 'passed', undefined],
+        ['gpc.foundations.read-found-patient', 'passed', undefined],
+      ]);
+      const [book, read] = outcomes(results, bookingChain);
+      expect(book).toEqual(['gpc.roundtrip.book', 'skipped', 'changes the target: run with --allow-writes']);
+      expect(read?.[1]).toBe('skipped');
+      expect(read?.[2]).toMatch(/^needs \{\{saved\.appointmentId\}\}, which no earlier case of this run captured/);
+    });
+
+    it('skips a case whose value-giving case was not selected', async () => {
+      const context = await loadContext(gpsim.url);
+      const results = await runVerify(context, cases, { surfaces: ['mesh'], only: ['mesh.roundtrip.download'] });
+      expect(results.map((result) => [result.outcome, result.messages[0]])).toEqual([
+        ['skipped', expect.stringContaining('needs {{saved.messageId}}')],
+      ]);
+    });
+
+    it('fails the booking that answers without an id and skips every case that needed the id', async () => {
+      const proxy = await startIdlessBookingProxy(gpsim.url);
+      try {
+        const context = await loadContext(proxy.url);
+        const results = await runVerify(context, cases, { surfaces: ['gpconnect'], allowWrites: true });
+        const [book, ...dependants] = outcomes(results, bookingChain);
+        expect(book).toEqual(['gpc.roundtrip.book', 'failed', 'capture appointmentId: $.id found nothing']);
+        for (const dependant of dependants) {
+          expect(dependant[1]).toBe('skipped');
+          expect(dependant[2]).toContain('{{saved.appointmentId}}');
+        }
+        // Everything else still passes through the proxy: only the chain is affected.
+        expect(results.filter((result) => result.outcome === 'failed').map((result) => result.case.id)).toEqual([
+          'gpc.roundtrip.book',
+        ]);
+      } finally {
+        await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
+      }
+    });
+
+    it('refuses a case file that uses a saved value no earlier case captures', () => {
+      const directory = mkdtempSync(join(tmpdir(), 'gpsim-cases-'));
+      writeFileSync(
+        join(directory, 'chain.yaml'),
+        [
+          'surface: mesh',
+          'cases:',
+          "  - { id: a, title: t, citation: c, request: { path: /x }, expect: { status: 200 }, capture: { one: '$.id' } }",
+          "  - { id: b, title: t, citation: c, request: { path: '/x/{{saved.two}}' }, expect: { status: 200 } }",
+          '',
+        ].join('\n'),
+      );
+      expect(() => loadCases(directory)).toThrow(
+        'chain.yaml: case b uses {{saved.two}}, which no earlier case captures.',
+      );
+    });
   });
 
   it('selects cases by tag or id with --only', async () => {
