@@ -87,6 +87,18 @@ describe('example consumer pact, verified by gpsim', () => {
     expect(await pactVerifyCommand({ pact: broken, target: gpsim.url }, silent)).toBe(1);
   });
 
+  it('applies every state an interaction names, not only the last (one reset per interaction)', async () => {
+    const combined = pactCopy((pact) => {
+      const maintenance = pact.interactions.find((entry) => /maintenance/.test(entry.description)) as unknown as {
+        providerStates: { name: string }[];
+      };
+      // The patient state comes second: were each state to reset, the maintenance rule would be gone.
+      maintenance.providerStates = [...maintenance.providerStates, { name: 'patient 9995290103 is standard' }];
+    });
+    expect(await pactVerifyCommand({ pact: combined, target: gpsim.url }, silent)).toBe(0);
+    expect(((await (await fetch(`${gpsim.url}/__sim/faults`)).json()) as { rules: unknown[] }).rules).toEqual([]);
+  });
+
   it('refuses a pact naming a state outside the vocabulary before replaying anything', async () => {
     const unknown = pactCopy((pact) => {
       (pact.interactions[0] as unknown as { providerStates: { name: string }[] }).providerStates = [

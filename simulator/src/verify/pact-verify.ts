@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import type * as Pact from '@pact-foundation/pact';
-import { UnknownProviderStateError, applyProviderState, parseProviderState } from './provider-states';
+import { UnknownProviderStateError, applyProviderState, parseProviderState, resetTarget } from './provider-states';
 import { gpConnectHeaders } from './request-auth';
 import { VerifySetupError, loadContext } from './runner';
 
@@ -47,7 +47,8 @@ export function providerStatesOf(pact: unknown): string[] {
 /**
  * gpsim pact-verify: replays consumer pacts against a gpsim with @pact-foundation/pact's Verifier.
  * Every provider state must be in the vocabulary (checked before anything runs; the Verifier itself
- * would only warn about a state it has no handler for). GP Connect requests get a fresh audit JWT
+ * would only warn about a state it has no handler for). The target is reset before and after each
+ * interaction, and its states are applied on top of one another. GP Connect requests get a fresh audit JWT
  * for the target, as `gpsim verify` sends, since the one recorded by the consumer expires and names
  * the consumer's mock server. Exit 0 when every interaction matched, 1 when any did not.
  */
@@ -103,8 +104,11 @@ export async function pactVerifyCommand(
       pactUrls: files,
       logLevel: 'error',
       requestFilter: refreshGpConnectJwt,
+      // One reset around each interaction, so that an interaction naming several states gets them all.
+      beforeEach: () => resetTarget(context.baseUrl),
+      afterEach: () => resetTarget(context.baseUrl),
       stateHandlers: Object.fromEntries(
-        [...states].map((state) => [state, () => applyProviderState(context.baseUrl, state)]),
+        [...states].map((state) => [state, () => applyProviderState(context.baseUrl, state, { reset: false })]),
       ),
     }).verifyProvider();
   } catch (error) {

@@ -51,10 +51,23 @@ async function call(baseUrl: string, method: string, path: string, body?: unknow
   return json;
 }
 
-/** Brings the target into a provider state; every state starts from a reset so interactions never leak. */
-export async function applyProviderState(baseUrl: string, state: string): Promise<void> {
-  const wanted = parseProviderState(state);
+/** Returns the target to its seed state: no changes, no fault rules. */
+export async function resetTarget(baseUrl: string): Promise<void> {
   await call(baseUrl, 'POST', '/__sim/reset', {});
+}
+
+/**
+ * Brings the target into a provider state. By default it resets first, so interactions never leak;
+ * `reset: false` adds to the current state, for an interaction naming several states whose caller
+ * resets once before them (as `gpsim pact-verify` does).
+ */
+export async function applyProviderState(
+  baseUrl: string,
+  state: string,
+  options: { reset?: boolean } = {},
+): Promise<void> {
+  const wanted = parseProviderState(state);
+  if (options.reset ?? true) await resetTarget(baseUrl);
   switch (wanted.kind) {
     case 'reset':
       return;
