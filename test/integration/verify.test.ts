@@ -180,6 +180,47 @@ describe('gpsim verify', () => {
       }
     });
 
+    it('matches a saved value literally in body patterns (a dot is a dot)', async () => {
+      const server = createServer((request, response) => {
+        response.writeHead(200, { 'Content-Type': 'application/json' });
+        response.end(request.url === '/value' ? JSON.stringify({ value: 'a.c' }) : 'abc');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const context = await loadContext(url, { manifest });
+        const base = { citation: 'test', tags: ['t'], writes: false, surface: 'smart' as const };
+        const request = (path: string) => ({ method: 'GET' as const, path, auth: 'none' as const, headers: {} });
+        const results = await runVerify(
+          context,
+          [
+            {
+              ...base,
+              id: 'save',
+              title: 'save',
+              request: request('/value'),
+              expect: { status: 200 },
+              capture: { v: '$.value' },
+            },
+            {
+              ...base,
+              id: 'use',
+              title: 'use',
+              request: request('/text'),
+              expect: { status: 200, bodyMatches: '^{{saved.v}}$' },
+            },
+          ],
+          { surfaces: ['smart'] },
+        );
+        expect(results.map((result) => [result.case.id, result.outcome, result.messages])).toEqual([
+          ['save', 'passed', []],
+          ['use', 'failed', ['body: expected to match /^a\\.c$/, got "abc"']],
+        ]);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+
     it('refuses a case file that uses a saved value no earlier case captures', () => {
       const directory = mkdtempSync(join(tmpdir(), 'gpsim-cases-'));
       writeFileSync(

@@ -136,7 +136,14 @@ export async function runCase(
   const manifestLookup = placeholders(context);
   const lookup = (name: string) => (name.startsWith('saved.') ? saved[name.slice(6)] : manifestLookup(name));
   const request = fill(entry.request, lookup);
-  const expected = fill(entry.expect, lookup);
+  // In the body patterns a placeholder stands for its value literally (a saved id may hold a dot).
+  const literal = (name: string) => lookup(name)?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const { bodyMatches, bodyExcludes, ...rest } = entry.expect;
+  const expected = {
+    ...fill(rest, lookup),
+    ...(bodyMatches === undefined ? {} : { bodyMatches: fill(bodyMatches, literal) }),
+    ...(bodyExcludes === undefined ? {} : { bodyExcludes: fill(bodyExcludes, literal) }),
+  };
   const headers: Record<string, string> = {
     ...authHeaders(context, request, request.path),
     ...(context.headers[entry.surface] ?? {}),
@@ -236,6 +243,7 @@ export async function runVerify(
   let bailed = false;
   for (const [index, entry] of selected.entries()) {
     const started = performance.now();
+    const missing = savedNames([entry.request, entry.expect]).filter((name) => saved[name] === undefined);
     let result: CaseResult;
     if (bailed) {
       result = {
@@ -253,8 +261,7 @@ export async function runVerify(
         messages: ['changes the target: run with --allow-writes'],
         durationMs: 0,
       };
-    } else if (savedNames([entry.request, entry.expect]).some((name) => saved[name] === undefined)) {
-      const missing = savedNames([entry.request, entry.expect]).filter((name) => saved[name] === undefined);
+    } else if (missing.length > 0) {
       result = {
         surface: entry.surface,
         case: entry,
