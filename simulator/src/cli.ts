@@ -14,6 +14,8 @@ import { DEFAULT_ESTATE_SPEC } from './population/estate-generator';
 import { Population } from './population/population';
 import { createLogger, gpsimVersion, startGpsim } from './main';
 import { SqliteStore } from './store/sqlite/sqlite-store';
+import type { PactVerifyFlags } from './verify/pact-verify';
+import { pactVerifyCommand } from './verify/pact-verify';
 import { VerifySetupError } from './verify/runner';
 import type { VerifyFlags } from './verify/verify-command';
 import { verifyCommand } from './verify/verify-command';
@@ -198,6 +200,15 @@ export function buildProgram(): Command {
     .option('--config <file>', 'YAML: target, ods, manifest (file), headers per surface')
     .action(async (flags: VerifyFlags) => {
       process.exitCode = await verifyCommand(flags);
+    });
+
+  program
+    .command('pact-verify')
+    .description('verify consumer pacts against a gpsim; provider states from the documented vocabulary')
+    .requiredOption('--pact <file|dir>', 'a pact file, or a directory of them')
+    .option('--target <url>', 'the gpsim to verify', defaultUrl())
+    .action(async (flags: PactVerifyFlags) => {
+      process.exitCode = await pactVerifyCommand(flags);
     });
 
   return program;

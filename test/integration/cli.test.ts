@@ -12,7 +12,8 @@ describe('gpsim command line', () => {
   it('shows help listing the commands and every option with its environment twin', async () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
-    for (const command of ['start', 'fixtures', 'reset', 'patient']) expect(top.stdout).toContain(command);
+    for (const command of ['start', 'fixtures', 'reset', 'patient', 'verify', 'pact-verify'])
+      expect(top.stdout).toContain(command);
     const start = await runCli(['start', '--help']);
     for (const flag of ['--port', '--backup-port', '--tcp-port', '--data-dir', '--seed', '--store', '--config']) {
       expect(start.stdout).toContain(flag);

@@ -566,6 +566,12 @@ describe('SMART App Launch authorisation server (HL7 smart-app-launch app-launch
       expect((await token({ grant_type: 'password' })).body.error).toBe('unsupported_grant_type');
     });
 
+    it('calls a token request without grant_type invalid_request (RFC 6749 §5.2: a missing required parameter)', async () => {
+      const reply = await token({ client_id: 'gpsim-demo' });
+      expect(reply.status).toBe(400);
+      expect(reply.body.error).toBe('invalid_request');
+    });
+
     it('gives backend services a token for client_credentials with a client secret', async () => {
       const backend = manifest.clients.find((client) => client.clientId === 'gpsim-backend');
       const basic = Buffer.from(`gpsim-backend:${backend?.clientSecret ?? ''}`).toString('base64');

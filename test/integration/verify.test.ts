@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { control } from '@gpsim/contracts';
 import type { RunningGpsim } from '@gpsim/simulator/main';
 import { parseXml } from '@gpsim/simulator/surfaces/shared/xml';
+import { savedNames } from '@gpsim/simulator/verify/capture';
 import { toJunitXml } from '@gpsim/simulator/verify/report';
 import type { CaseResult } from '@gpsim/simulator/verify/runner';
 import { VerifySetupError, loadCases, loadContext, runVerify } from '@gpsim/simulator/verify/runner';
@@ -28,6 +29,49 @@ async function startBrokenTarget(manifest: control.Manifest): Promise<{ url: str
       request.url === '/__sim/fixtures' ? manifest : { resourceType: 'Patient', note: 'not what you asked for' };
     response.writeHead(200, { 'Content-Type': 'application/json' });
     response.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/**
+ * A target that forwards to gpsim but drops `id` from what a booking answers: the capture of the
+ * appointment id fails, so the cases that need it must be skipped, not run with a hole in them.
+ */
+async function startIdlessBookingProxy(upstream: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'host',
+        ),
+      );
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      void fetch(`${upstream}${request.url ?? '/'}`, {
+        method: request.method ?? 'GET',
+        headers,
+        ...(body ? { body } : {}),
+      })
+        .then(async (answer) => {
+          let text = await answer.text();
+          if (request.method === 'POST' && /\/Appointment$/.test(request.url ?? '')) {
+            const { id: _dropped, ...rest } = JSON.parse(text) as Record<string, unknown>;
+            text = JSON.stringify(rest);
+          }
+          const passed = ['content-type', 'etag', 'location'].flatMap((name) => {
+            const value = answer.headers.get(name);
+            return value === null ? [] : [[name, value] as [string, string]];
+          });
+          response.writeHead(answer.status, Object.fromEntries(passed));
+          response.end(text);
+        })
+        .catch((error: Error) => {
+          response.writeHead(502);
+          response.end(error.message);
+        });
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
@@ -80,6 +124,121 @@ describe('gpsim verify', () => {
     }
   });
 
+  describe('chained cases (capture and {{saved.<name>}})', () => {
+    const bookingChain = [
+      'gpc.roundtrip.book',
+      'gpc.roundtrip.read',
+      'gpc.roundtrip.patient-appointments',
+      'gpc.roundtrip.amend',
+      'gpc.roundtrip.amend-stale',
+      'gpc.roundtrip.cancel',
+    ];
+    const outcomes = (results: CaseResult[], ids: string[]) =>
+      ids.map((id) => {
+        const result = results.find((entry) => entry.case.id === id);
+        return [id, result?.outcome, result?.messages[0]];
+      });
+
+    it('runs a read-only chain without --allow-writes, and skips what needs a write, saying why', async () => {
+      const context = await loadContext(gpsim.url);
+      const results = await runVerify(context, cases, { surfaces: ['gpconnect'], only: ['roundtrip', 'patient'] });
+      expect(outcomes(results, ['gpc.foundations.find-patient', 'gpc.foundations.read-found-patient'])).toEqual([
+        ['gpc.foundations.find-patient', 'passed', undefined],
+        ['gpc.foundations.read-found-patient', 'passed', undefined],
+      ]);
+      const [book, read] = outcomes(results, bookingChain);
+      expect(book).toEqual(['gpc.roundtrip.book', 'skipped', 'changes the target: run with --allow-writes']);
+      expect(read?.[1]).toBe('skipped');
+      expect(read?.[2]).toMatch(/^needs \{\{saved\.appointmentId\}\}, which no earlier case of this run captured/);
+    });
+
+    it('skips a case whose value-giving case was not selected', async () => {
+      const context = await loadContext(gpsim.url);
+      const results = await runVerify(context, cases, { surfaces: ['mesh'], only: ['mesh.roundtrip.download'] });
+      expect(results.map((result) => [result.outcome, result.messages[0]])).toEqual([
+        ['skipped', expect.stringContaining('needs {{saved.messageId}}')],
+      ]);
+    });
+
+    it('fails the booking that answers without an id and skips every case that needed the id', async () => {
+      const proxy = await startIdlessBookingProxy(gpsim.url);
+      try {
+        const context = await loadContext(proxy.url);
+        const results = await runVerify(context, cases, { surfaces: ['gpconnect'], allowWrites: true });
+        const [book, ...dependants] = outcomes(results, bookingChain);
+        expect(book).toEqual(['gpc.roundtrip.book', 'failed', 'capture appointmentId: $.id found nothing']);
+        for (const dependant of dependants) {
+          expect(dependant[1]).toBe('skipped');
+          expect(dependant[2]).toContain('{{saved.appointmentId}}');
+        }
+        // Everything else still passes through the proxy: only the chain is affected.
+        expect(results.filter((result) => result.outcome === 'failed').map((result) => result.case.id)).toEqual([
+          'gpc.roundtrip.book',
+        ]);
+      } finally {
+        await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
+      }
+    });
+
+    it('matches a saved value literally in body patterns (a dot is a dot)', async () => {
+      const server = createServer((request, response) => {
+        response.writeHead(200, { 'Content-Type': 'application/json' });
+        response.end(request.url === '/value' ? JSON.stringify({ value: 'a.c' }) : 'abc');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const context = await loadContext(url, { manifest });
+        const base = { citation: 'test', tags: ['t'], writes: false, surface: 'smart' as const };
+        const request = (path: string) => ({ method: 'GET' as const, path, auth: 'none' as const, headers: {} });
+        const results = await runVerify(
+          context,
+          [
+            {
+              ...base,
+              id: 'save',
+              title: 'save',
+              request: request('/value'),
+              expect: { status: 200 },
+              capture: { v: '$.value' },
+            },
+            {
+              ...base,
+              id: 'use',
+              title: 'use',
+              request: request('/text'),
+              expect: { status: 200, bodyMatches: '^{{saved.v}}$' },
+            },
+          ],
+          { surfaces: ['smart'] },
+        );
+        expect(results.map((result) => [result.case.id, result.outcome, result.messages])).toEqual([
+          ['save', 'passed', []],
+          ['use', 'failed', ['body: expected to match /^a\\.c$/, got "abc"']],
+        ]);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+
+    it('refuses a case file that uses a saved value no earlier case captures', () => {
+      const directory = mkdtempSync(join(tmpdir(), 'gpsim-cases-'));
+      writeFileSync(
+        join(directory, 'chain.yaml'),
+        [
+          'surface: mesh',
+          'cases:',
+          "  - { id: a, title: t, citation: c, request: { path: /x }, expect: { status: 200 }, capture: { one: '$.id' } }",
+          "  - { id: b, title: t, citation: c, request: { path: '/x/{{saved.two}}' }, expect: { status: 200 } }",
+          '',
+        ].join('\n'),
+      );
+      expect(() => loadCases(directory)).toThrow(
+        'chain.yaml: case b uses {{saved.two}}, which no earlier case captures.',
+      );
+    });
+  });
+
   it('selects cases by tag or id with --only', async () => {
     const context = await loadContext(gpsim.url);
     const results = await runVerify(context, cases, { surfaces: verifySurfaces, only: ['smoke'] });
@@ -124,8 +283,16 @@ describe('gpsim verify', () => {
       expect(code).toBe(1);
       const suites = parseXml(readFileSync(junit, 'utf8'));
       expect(suites.name).toBe('testsuites');
-      const smartCases = cases.filter((entry) => entry.surface === 'smart').length;
-      expect(suites.attributes).toMatchObject({ tests: String(smartCases), failures: String(smartCases) });
+      const smart = cases.filter((entry) => entry.surface === 'smart');
+      // Cases that need a value an earlier (failed) case should have captured are skipped, not failed.
+      const chained = smart.filter((entry) => savedNames([entry.request, entry.expect]).length > 0).length;
+      expect(chained).toBeGreaterThan(0);
+      const smartCases = smart.length - chained;
+      expect(suites.attributes).toMatchObject({
+        tests: String(smart.length),
+        failures: String(smartCases),
+        skipped: String(chained),
+      });
       const failure = suites.children[0]?.children[0]?.children.find((element) => element.name === 'failure');
       expect(failure?.text).toContain('spec: ');
       const report = JSON.parse(readFileSync(json, 'utf8')) as { failed: number };

@@ -27,7 +27,7 @@ function serviceRootOf(context: VerifyContext, path: string): string {
   return roots.find((root) => path.startsWith(new URL(root).pathname)) ?? context.practice.serviceRoots.gpconnect;
 }
 
-function gpConnectHeaders(context: VerifyContext, interaction: string, path: string): Record<string, string> {
+export function gpConnectHeaders(context: VerifyContext, interaction: string, path: string): Record<string, string> {
   const now = Math.floor(Date.now() / 1000);
   const consumer = context.manifest.consumers[0];
   const claims = {

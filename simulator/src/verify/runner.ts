@@ -4,6 +4,7 @@ import * as contracts from '@gpsim/contracts';
 import { control } from '@gpsim/contracts';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { capture, savedNames } from './capture';
 import { authHeaders } from './request-auth';
 import type { VerifySurface, VerifyCase } from './verify-case';
 import { VerifyCaseFile } from './verify-case';
@@ -34,12 +35,22 @@ export function loadCases(directory = CASES_DIR): SurfaceCase[] {
   for (const file of readdirSync(directory)
     .filter((name) => name.endsWith('.yaml'))
     .sort()) {
-    const parsed = VerifyCaseFile.safeParse(parseYaml(readFileSync(join(directory, file), 'utf8')));
+    const parsed = VerifyCaseFile.safeParse(parseYaml(readFileSync(join(directory, file), 'utf8'), { merge: true }));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new VerifySetupError(`${file}: ${issue?.path.join('.')}: ${issue?.message}`);
     }
-    for (const entry of parsed.data.cases) cases.push({ ...entry, surface: parsed.data.surface });
+    for (const entry of parsed.data.cases) {
+      const unknown = savedNames([entry.request, entry.expect]).find(
+        (name) => !cases.some((earlier) => earlier.capture?.[name] !== undefined),
+      );
+      if (unknown !== undefined) {
+        throw new VerifySetupError(
+          `${file}: case ${entry.id} uses {{saved.${unknown}}}, which no earlier case captures.`,
+        );
+      }
+      cases.push({ ...entry, surface: parsed.data.surface });
+    }
   }
   return cases;
 }
@@ -109,10 +120,30 @@ function show(value: unknown): string {
   return text === undefined ? 'nothing' : text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-/** Runs one case against the target and says what differed. */
-export async function runCase(context: VerifyContext, entry: SurfaceCase): Promise<string[]> {
-  const lookup = placeholders(context);
+export interface CaseRun {
+  /** What differed, one line each; empty when the case passed. */
+  messages: string[];
+  /** The values the case's `capture` saved (only when it passed). */
+  captured: Record<string, string>;
+}
+
+/** Runs one case against the target, {{saved.<name>}} filled from `saved`, and says what differed. */
+export async function runCase(
+  context: VerifyContext,
+  entry: SurfaceCase,
+  saved: Readonly<Record<string, string>> = {},
+): Promise<CaseRun> {
+  const manifestLookup = placeholders(context);
+  const lookup = (name: string) => (name.startsWith('saved.') ? saved[name.slice(6)] : manifestLookup(name));
   const request = fill(entry.request, lookup);
+  // In the body patterns a placeholder stands for its value literally (a saved id may hold a dot).
+  const literal = (name: string) => lookup(name)?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const { bodyMatches, bodyExcludes, ...rest } = entry.expect;
+  const expected = {
+    ...fill(rest, lookup),
+    ...(bodyMatches === undefined ? {} : { bodyMatches: fill(bodyMatches, literal) }),
+    ...(bodyExcludes === undefined ? {} : { bodyExcludes: fill(bodyExcludes, literal) }),
+  };
   const headers: Record<string, string> = {
     ...authHeaders(context, request, request.path),
     ...(context.headers[entry.surface] ?? {}),
@@ -134,50 +165,58 @@ export async function runCase(context: VerifyContext, entry: SurfaceCase): Promi
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    return [`${request.method} ${request.path} failed: ${(error as Error).message}`];
+    return { messages: [`${request.method} ${request.path} failed: ${(error as Error).message}`], captured: {} };
   }
   const text = await response.text();
   const messages: string[] = [];
-  const statuses = Array.isArray(entry.expect.status) ? entry.expect.status : [entry.expect.status];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const statuses = Array.isArray(expected.status) ? expected.status : [expected.status];
   if (!statuses.includes(response.status)) {
     messages.push(`status: expected ${statuses.join(' or ')}, got ${response.status} — body: ${text.slice(0, 200)}`);
   }
   const contentType = response.headers.get('content-type') ?? '';
-  if (entry.expect.contentType && !new RegExp(entry.expect.contentType, 'i').test(contentType)) {
-    messages.push(`content-type: expected /${entry.expect.contentType}/, got "${contentType}"`);
+  if (expected.contentType && !new RegExp(expected.contentType, 'i').test(contentType)) {
+    messages.push(`content-type: expected /${expected.contentType}/, got "${contentType}"`);
   }
-  if (entry.expect.bodyMatches && !new RegExp(entry.expect.bodyMatches).test(text)) {
-    messages.push(`body: expected to match /${entry.expect.bodyMatches}/, got ${show(text.slice(0, 200))}`);
+  if (expected.bodyMatches && !new RegExp(expected.bodyMatches).test(text)) {
+    messages.push(`body: expected to match /${expected.bodyMatches}/, got ${show(text.slice(0, 200))}`);
   }
-  if (entry.expect.shape || entry.expect.json) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
+  if (expected.bodyExcludes && new RegExp(expected.bodyExcludes).test(text)) {
+    messages.push(`body: expected not to match /${expected.bodyExcludes}/, got ${show(text.slice(0, 200))}`);
+  }
+  if (expected.shape || expected.json) {
+    if (json === undefined) {
       messages.push(`body: expected JSON, got ${show(text.slice(0, 120))}`);
-      return messages;
+      return { messages, captured: {} };
     }
-    if (entry.expect.shape) {
-      const schema = contractSchema(entry.expect.shape);
-      if (!schema) throw new VerifySetupError(`case ${entry.id}: no contract schema named ${entry.expect.shape}.`);
+    if (expected.shape) {
+      const schema = contractSchema(expected.shape);
+      if (!schema) throw new VerifySetupError(`case ${entry.id}: no contract schema named ${expected.shape}.`);
       const result = schema.safeParse(json);
       if (!result.success) {
         for (const issue of result.error.issues.slice(0, 3)) {
           const path = issue.path.join('.') || '(root)';
           messages.push(
-            `shape ${entry.expect.shape} at ${path}: ${issue.message} (got ${show(valueAt(json, issue.path.join('.')))})`,
+            `shape ${expected.shape} at ${path}: ${issue.message} (got ${show(valueAt(json, issue.path.join('.')))})`,
           );
         }
       }
     }
-    for (const [path, expected] of Object.entries(fill(entry.expect.json ?? {}, lookup))) {
+    for (const [path, value] of Object.entries(expected.json ?? {})) {
       const actual = valueAt(json, path);
-      if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-        messages.push(`at ${path}: expected ${show(expected)}, got ${show(actual)}`);
+      if (JSON.stringify(actual) !== JSON.stringify(value)) {
+        messages.push(`at ${path}: expected ${show(value)}, got ${show(actual)}`);
       }
     }
   }
-  return messages;
+  if (messages.length > 0 || !entry.capture) return { messages, captured: {} };
+  const captured = capture(entry.capture, { headers: response.headers, json });
+  return { messages: captured.messages, captured: captured.values };
 }
 
 export interface RunOptions {
@@ -200,9 +239,11 @@ export async function runVerify(
       (!options.only?.length || options.only.some((tag) => entry.tags.includes(tag) || entry.id === tag)),
   );
   const results: CaseResult[] = [];
+  const saved: Record<string, string> = {};
   let bailed = false;
   for (const [index, entry] of selected.entries()) {
     const started = performance.now();
+    const missing = savedNames([entry.request, entry.expect]).filter((name) => saved[name] === undefined);
     let result: CaseResult;
     if (bailed) {
       result = {
@@ -220,10 +261,22 @@ export async function runVerify(
         messages: ['changes the target: run with --allow-writes'],
         durationMs: 0,
       };
+    } else if (missing.length > 0) {
+      result = {
+        surface: entry.surface,
+        case: entry,
+        outcome: 'skipped',
+        messages: [
+          `needs ${missing.map((name) => `{{saved.${name}}}`).join(', ')}, which no earlier case of this run captured (the case that captures it failed, was skipped or was not selected)`,
+        ],
+        durationMs: 0,
+      };
     } else {
       let messages: string[];
       try {
-        messages = await runCase(context, entry);
+        const run = await runCase(context, entry, saved);
+        messages = run.messages;
+        Object.assign(saved, run.captured);
       } catch (error) {
         if (!(error instanceof PlaceholderError)) throw error;
         messages = [error.message];

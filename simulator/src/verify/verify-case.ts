@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaptureSyntaxError, checkCaptureExpression } from './capture';
 
 export const verifySurfaces = ['gpconnect', 'mesh', 'systmone', 'emis', 'smart'] as const;
 export type VerifySurface = (typeof verifySurfaces)[number];
@@ -33,8 +34,23 @@ export const VerifyCase = z
         shape: z.string().optional().describe('A contract schema, module.Name, e.g. gpconnect.Patient.'),
         json: z.record(z.string(), z.unknown()).optional().describe('Dotted paths and the values found there.'),
         bodyMatches: z.string().optional().describe('A regular expression the body text must match.'),
+        bodyExcludes: z.string().optional().describe('A regular expression the body text must not match.'),
       })
       .strict(),
+    /** Values saved from the answer for later cases of the run, used as {{saved.<name>}} (see capture.ts). */
+    capture: z
+      .record(
+        z.string().regex(/^[A-Za-z][\w-]*$/),
+        z.string().superRefine((expression, check) => {
+          try {
+            checkCaptureExpression(expression);
+          } catch (error) {
+            if (!(error instanceof CaptureSyntaxError)) throw error;
+            check.addIssue({ code: 'custom', message: error.message });
+          }
+        }),
+      )
+      .optional(),
   })
   .strict();
 export type VerifyCase = z.infer<typeof VerifyCase>;

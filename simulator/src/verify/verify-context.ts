@@ -17,6 +17,7 @@ type Practice = control.Manifest['practices'][number];
  * {{gpconnectRoot}}, {{structuredRoot}}, {{documentsRoot}}, {{mailbox}}, {{nhs.<archetype>}},
  * {{partner.<field>}}. {{date+N}}: the date N days from today (YYYY-MM-DD). The same on the first practice of a GP system: {{systmone.ods}},
  * {{emis.partner.clientId}}, ... {{partnerMailbox}}: a partner's MESH mailbox. {{uuid}}: fresh each time.
+ * {{backendClient.clientId}}, {{backendClient.clientSecret}}: a SMART backend-services client with a secret.
  */
 export function placeholders(context: VerifyContext): (name: string) => string | undefined {
   const { manifest } = context;
@@ -45,6 +46,10 @@ export function placeholders(context: VerifyContext): (name: string) => string |
     const days = /^date\+(\d{1,3})$/.exec(name)?.[1];
     if (days !== undefined) return new Date(Date.now() + Number(days) * 86_400_000).toISOString().slice(0, 10);
     if (name === 'partnerMailbox') return manifest.mailboxes.find((mailbox) => mailbox.partner)?.id;
+    if (name === 'backendClient.clientId' || name === 'backendClient.clientSecret') {
+      const client = manifest.clients.find((candidate) => candidate.type === 'backend' && candidate.clientSecret);
+      return name.endsWith('Id') ? client?.clientId : client?.clientSecret;
+    }
     const [head, ...rest] = name.split('.');
     if (head === 'systmone' || head === 'emis') {
       const practice = practiceOf(head);

@@ -253,6 +253,13 @@ export function createOAuthSurface(engine: Engine): Surface {
       case 'client_credentials':
         body = auth.clientCredentials(optional('scope'), credentials);
         break;
+      case undefined:
+        // RFC 6749 §5.2: a missing required parameter is invalid_request, not an unsupported grant.
+        throw oauthError(
+          'invalid_request',
+          'grant_type is required: authorization_code, refresh_token or client_credentials.',
+          'grant_type',
+        );
       default:
         throw oauthError(
           'unsupported_grant_type',
