@@ -3,6 +3,7 @@ import type { control } from '@gpsim/contracts';
 import type { ClinicalRecord, EntryBase, RecordEntry } from '../../../domain/clinical-record';
 import { SimError } from '../../../domain/errors';
 import { assertRecordShareable } from '../../../domain/gp-connect-access';
+import type { Patient } from '../../../domain/patient';
 import { isShareableEntry } from '../../../domain/patient-access';
 import type { SimResponse } from '../../../transport/types';
 import { auditGpcAccess } from '../audit-access';
@@ -68,13 +69,15 @@ export async function getStructuredRecord(context: GpcContext): Promise<SimRespo
 
 /**
  * The record Bundle for a parsed query. Migration passes every area switched on (it works whatever
- * the clinical-area configuration) and may carry confidential items (includeSensitiveInformation).
+ * the clinical-area configuration), may carry confidential items (includeSensitiveInformation) and
+ * adds its own admission rule (`admit`, run once the patient is found and shareable).
  */
 export async function answerStructuredRecord(
   context: GpcContext,
   query: StructuredQuery,
   areas: ClinicalArea,
   withConfidential: boolean,
+  admit?: (patient: Patient) => Promise<void>,
 ): Promise<SimResponse> {
   const { engine, request, practice } = context;
   const { population } = engine;
@@ -89,6 +92,7 @@ export async function answerStructuredRecord(
   }
   try {
     assertRecordShareable(patient, query.nhsNumber);
+    await admit?.(patient);
   } catch (error) {
     await auditGpcAccess(context, patient, 'refused');
     throw error;
