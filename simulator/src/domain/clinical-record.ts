@@ -93,6 +93,11 @@ export interface Observation extends EntryBase {
   /** Lab results belong to an investigation report. */
   reportId?: string;
   problemId?: string;
+  /**
+   * Consent or dissent for immunisation: the practice files it with immunisations, so record
+   * sharing returns it with them and never as uncategorised data.
+   */
+  immunisationStatus?: true;
 }
 
 export interface InvestigationReport extends EntryBase {

@@ -8,7 +8,7 @@ import { addAllergies } from './record/allergies';
 import { addAppointments } from './record/appointments';
 import { contraceptives } from './record/condition-catalogue';
 import { addDiary, addDocuments } from './record/documents';
-import { addImmunisations } from './record/immunisations';
+import { addImmunisationDissent, addImmunisations } from './record/immunisations';
 import { addRepeatCourse } from './record/medication-courses';
 import { drawPhysiology, recordLifestyle, recordVitals } from './record/monitoring';
 import { addAcuteIllness, addEpisodes, addLongTermConditions } from './record/problems';
@@ -38,6 +38,7 @@ export function generateRecord(
   addDocuments(context);
   addDiary(context);
   addAppointments(context);
+  if (context.archetype === 'standard') addImmunisationDissent(context);
   if (context.archetype === 'confidential-items') markConfidentialItems(context);
 
   const record = context.record;

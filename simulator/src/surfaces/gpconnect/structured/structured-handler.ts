@@ -198,7 +198,7 @@ function secondaryKindOf(entry: RecordEntry): SecondaryKind | undefined {
     case 'medication':
       return 'medications';
     case 'observation':
-      return 'uncategorised';
+      return entry.immunisationStatus ? 'immunisations' : 'uncategorised';
     case 'referral':
       return 'referrals';
     case 'diary':
@@ -348,7 +348,9 @@ function addAreas(
     list('medication', references, withheld);
   }
   if (query.immunisations && asked('immunisations', true)) {
-    const { includeNotGiven } = query.immunisations;
+    // GPC retrieve_patient_record.md "Immunisations": given ones only unless includeNotGiven; the
+    // consent/dissent Observations unless includeStatus is false (immunization_guidance.md).
+    const { includeNotGiven, includeStatus } = query.immunisations;
     const { items, withheld } = share(record.immunisations);
     const references = items
       .filter((immunisation) => includeNotGiven || immunisation.status !== 'not-done')
@@ -357,11 +359,23 @@ function addAreas(
         carried.set(immunisation.id, `Immunization/${immunisation.id}`);
         return `Immunization/${immunisation.id}`;
       });
-    list('immunisations', references, withheld);
+    const statuses = includeStatus
+      ? share(record.observations.filter((observation) => observation.immunisationStatus))
+      : { items: [], withheld: false };
+    for (const observation of statuses.items) {
+      builder.add(toGpcObservation(builder, observation));
+      carried.set(observation.id, `Observation/${observation.id}`);
+      references.push(`Observation/${observation.id}`);
+    }
+    list('immunisations', references, withheld || statuses.withheld);
   }
   if (query.uncategorised && asked('uncategorised', true)) {
     const { period } = query.uncategorised;
-    const { items, withheld } = share(record.observations.filter((observation) => observation.reportId === undefined));
+    const { items, withheld } = share(
+      record.observations.filter(
+        (observation) => observation.reportId === undefined && !observation.immunisationStatus,
+      ),
+    );
     const references = items
       .filter((observation) => inRange(observation.date, period))
       .map((observation) => {
