@@ -112,4 +112,48 @@ describe('GP Connect structured record: what each clinical area carries', () => 
       for (const id of statusIds()) expect(references).not.toContain(id);
     });
   });
+
+  describe('the related-problems List (lists_for_message_structure.md "The secondary list for related problems")', () => {
+    const LINKED = 'problems-linked-problems-not-relating-to-the-primary-query';
+    const linkedProblemIds = () =>
+      record.problems
+        .filter((problem) => record.referrals.some((referral) => problem.linkedIds.includes(referral.id)))
+        .map((problem) => `Condition/${problem.id}`);
+
+    it('lists, and carries, the problems linked to the referrals a referrals query returns', async () => {
+      expect(linkedProblemIds().length).toBeGreaterThan(0);
+      const reply = await structured({ name: 'includeReferrals' });
+      const list = listCoded(reply, LINKED);
+      expect(list).toMatchObject({
+        title: 'Problems - linked problems not relating to the primary query',
+        code: {
+          coding: [{ system: 'https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1', code: LINKED }],
+        },
+      });
+      expect(referencesOf(list).sort()).toEqual(linkedProblemIds().sort());
+      const conditions = resourcesOf(reply).filter((resource) => resource.resourceType === 'Condition');
+      expect(conditions.map((resource) => `Condition/${resource.id}`).sort()).toEqual(linkedProblemIds().sort());
+    });
+
+    it('is one List even when several areas are asked for', async () => {
+      const reply = await structured(
+        { name: 'includeReferrals' },
+        { name: 'includeMedication' },
+        { name: 'includeDiaryEntries' },
+      );
+      const lists = resourcesOf(reply).filter((resource) => JSON.stringify(resource['code'] ?? '').includes(LINKED));
+      expect(lists).toHaveLength(1);
+    });
+
+    it('is absent when the problems query itself returns every linked problem', async () => {
+      const reply = await structured({ name: 'includeReferrals' }, { name: 'includeProblems' });
+      expect(reply.status).toBe(200);
+      expect(listCoded(reply, LINKED)).toBeUndefined();
+    });
+
+    it('is absent when no returned item is linked to a problem', async () => {
+      const reply = await structured({ name: 'includeProblems' });
+      expect(listCoded(reply, LINKED)).toBeUndefined();
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { control } from '@gpsim/contracts';
-import type { ClinicalRecord, EntryBase, RecordEntry } from '../../../domain/clinical-record';
+import type { ClinicalRecord, EntryBase, Problem, RecordEntry } from '../../../domain/clinical-record';
 import { SimError } from '../../../domain/errors';
 import { assertRecordShareable } from '../../../domain/gp-connect-access';
 import type { Patient } from '../../../domain/patient';
@@ -18,7 +18,7 @@ import { BundleBuilder, inRange } from './bundle-builder';
 import { addRecordEntries, recordEntries } from './consultation-contents';
 import { toGpcConsultation } from './consultation-mapper';
 import type { PrimaryList, SecondaryList } from './lists';
-import { primaryList, secondaryList, secondaryListCodes } from './lists';
+import { LINKED_PROBLEMS_LIST, primaryList, secondaryList, secondaryListCodes } from './lists';
 import { activeOnOrAfter, toGpcMedication } from './medication-mapper';
 import { toGpcInvestigation, toGpcObservation } from './observation-mapper';
 import { toGpcDiaryEntry, toGpcImmunisation, toGpcReferral } from './other-mappers';
@@ -426,6 +426,8 @@ function addAreas(
       });
     list('diary', references, withheld);
   }
+  /** Record ids of the items the primary Lists of the other areas returned, before consultations and problems. */
+  const primaryItems = new Set(carried.keys());
   if (query.consultations && asked('consultations', true)) {
     const { period, mostRecent } = query.consultations;
     const { items, withheld } = share(record.consultations);
@@ -442,10 +444,12 @@ function addAreas(
     );
     secondaryLists(secondaryListCodes.consultations, contained);
   }
+  let chosenProblems: readonly Problem[] = [];
   if (query.problems && asked('problems', true)) {
     const { status } = query.problems;
     const { items, withheld } = share(record.problems);
     const chosen = items.filter((problem) => status === undefined || problem.status === status);
+    chosenProblems = chosen;
     for (const problem of chosen) carried.set(problem.id, `Condition/${problem.id}`);
     const references = chosen.map((problem) => {
       addRecordEntries(builder, record, problem.linkedIds, carried);
@@ -459,5 +463,37 @@ function addAreas(
     );
     secondaryLists(secondaryListCodes.problems, linked);
   }
+  addLinkedProblems(builder, record, primaryItems, chosenProblems, carried, withConfidential, lists);
   return lists;
+}
+
+/**
+ * GPC lists_for_message_structure.md, "The secondary list for related problems": one List, for
+ * any query, of the problems linked to items of the primary Lists, each problem in the Bundle.
+ * Problems the problems query itself returned are in its own List, not here.
+ */
+function addLinkedProblems(
+  builder: BundleBuilder,
+  record: ClinicalRecord,
+  primaryItems: ReadonlySet<string>,
+  returnedProblems: readonly Problem[],
+  carried: Map<string, string>,
+  withConfidential: boolean,
+  lists: ListSpec[],
+): void {
+  if (primaryItems.size === 0) return;
+  const returned = new Set(returnedProblems.map((problem) => problem.id));
+  const linked = record.problems.filter(
+    (problem) => !returned.has(problem.id) && problem.linkedIds.some((id) => primaryItems.has(id)),
+  );
+  if (linked.length === 0) return;
+  const { items, withheld } = shareable(linked, withConfidential);
+  for (const problem of items) carried.set(problem.id, `Condition/${problem.id}`);
+  for (const problem of items) builder.add(toGpcProblem(builder, problem, carried));
+  lists.push({
+    secondary: true,
+    code: LINKED_PROBLEMS_LIST,
+    references: items.map((problem) => `Condition/${problem.id}`),
+    withheld,
+  });
 }
