@@ -156,4 +156,75 @@ describe('GP Connect structured record: what each clinical area carries', () => 
       expect(listCoded(reply, LINKED)).toBeUndefined();
     });
   });
+
+  describe('referrals (referralrequest.md; retrieve_patient_record.md "Referrals")', () => {
+    const referralsReply = () => structured({ name: 'includeReferrals' });
+    const byReference = (reply: GpcReply) =>
+      new Map(resourcesOf(reply).map((resource) => [`${resource.resourceType}/${resource.id ?? ''}`, resource]));
+
+    it('carries each referral with status unknown, its main code in reasonCode and never in serviceRequested', async () => {
+      const reply = await referralsReply();
+      const referrals = resourcesOf(reply).filter((resource) => resource.resourceType === 'ReferralRequest');
+      expect(referrals.map((resource) => resource.id).sort()).toEqual(record.referrals.map((item) => item.id).sort());
+      for (const resource of referrals) {
+        const source = record.referrals.find((item) => item.id === resource.id);
+        expect(resource).toMatchObject({
+          status: 'unknown',
+          intent: 'order',
+          reasonCode: [{ coding: [expect.objectContaining({ code: source?.concept.code })] }],
+        });
+        expect(resource['serviceRequested']).toBeUndefined();
+        expect(resource['reasonReference']).toBeUndefined();
+      }
+    });
+
+    it('references the recipient service as a HealthcareService provided by an Organization, both in the Bundle', async () => {
+      const reply = await referralsReply();
+      const bundle = byReference(reply);
+      const referral = record.referrals.find((item) => item.recipient);
+      const resource = bundle.get(`ReferralRequest/${referral?.id ?? ''}`);
+      const recipient = (resource?.['recipient'] as { reference: string }[] | undefined)?.[0]?.reference ?? '';
+      expect(recipient).toMatch(/^HealthcareService\//);
+      const service = bundle.get(recipient);
+      expect(service).toMatchObject({
+        meta: { profile: ['https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-HealthcareService-1'] },
+        name: referral?.service,
+      });
+      const provider = bundle.get((service?.['providedBy'] as { reference: string }).reference);
+      expect(provider).toMatchObject({
+        resourceType: 'Organization',
+        identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: referral?.recipient?.ods }],
+      });
+    });
+
+    it('references the referral letter as a DocumentReference (metadata only) in supportingInfo', async () => {
+      const reply = await referralsReply();
+      const bundle = byReference(reply);
+      const referral = record.referrals.find((item) => item.letterId);
+      const letter = record.documents.find((document) => document.id === referral?.letterId);
+      expect(letter).toBeDefined();
+      const resource = bundle.get(`ReferralRequest/${referral?.id ?? ''}`);
+      expect(resource?.['supportingInfo']).toEqual([{ reference: `DocumentReference/${letter?.id ?? ''}` }]);
+      const document = bundle.get(`DocumentReference/${letter?.id ?? ''}`);
+      expect(document).toMatchObject({
+        meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-DocumentReference-1'] },
+        content: [
+          { attachment: expect.objectContaining({ url: expect.stringMatching(/\/gpconnect\/documents\/Binary\//) }) },
+        ],
+      });
+      expect(
+        (document?.['content'] as { attachment: Record<string, unknown> }[])[0]?.attachment['data'],
+      ).toBeUndefined();
+      expect(resourcesOf(reply).some((item) => item.resourceType === 'Binary')).toBe(false);
+    });
+
+    it('carries the letter when the referral comes in with a consultation or a problem too', async () => {
+      for (const area of ['includeConsultations', 'includeProblems']) {
+        const bundle = byReference(await structured({ name: area }));
+        const referral = record.referrals.find((item) => bundle.has(`ReferralRequest/${item.id}`) && item.letterId);
+        expect(referral).toBeDefined();
+        expect(bundle.has(`DocumentReference/${referral?.letterId ?? ''}`)).toBe(true);
+      }
+    });
+  });
 });

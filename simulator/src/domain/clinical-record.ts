@@ -137,6 +137,10 @@ export interface Referral extends EntryBase {
   service: string;
   reasonText: string;
   problemId?: string;
+  /** The organisation the patient is referred to (it provides `service`). */
+  recipient?: { ods: string; name: string };
+  /** The referral letter filed in the record's documents. */
+  letterId?: string;
 }
 
 export interface RecordDocument extends EntryBase {

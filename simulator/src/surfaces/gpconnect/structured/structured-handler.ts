@@ -8,6 +8,7 @@ import { isShareableEntry } from '../../../domain/patient-access';
 import type { SimResponse } from '../../../transport/types';
 import { auditGpcAccess } from '../audit-access';
 import { toGpcLocation, toGpcOrganization, toGpcPractitioner, toGpcPractitionerRole } from '../directory-mappers';
+import { documentsRoot } from '../documents/document-reference-mapper';
 import type { GpcContext } from '../gpc-request';
 import { OPERATION_OUTCOME_PROFILE, SPINE_ERROR_SYSTEM, SerialisedJson, gpcResponse } from '../operation-outcome';
 import { preferredBranch, toGpcPatient } from '../patient-mapper';
@@ -15,7 +16,7 @@ import type { Resource } from '../stu3';
 import { profile } from '../stu3';
 import { toGpcAllergy } from './allergy-mapper';
 import { BundleBuilder, inRange } from './bundle-builder';
-import { addRecordEntries, recordEntries } from './consultation-contents';
+import { addRecordEntries, letterOf, recordEntries } from './consultation-contents';
 import { toGpcConsultation } from './consultation-mapper';
 import type { PrimaryList, SecondaryList } from './lists';
 import { LINKED_PROBLEMS_LIST, primaryList, secondaryList, secondaryListCodes } from './lists';
@@ -105,7 +106,7 @@ export async function answerStructuredRecord(
   const branch = preferredBranch(practice);
   if (branch) head.push(toGpcLocation(population, practice, branch));
   const areasPart = mappedAreas(
-    new BundleBuilder(population, patient, practice),
+    new BundleBuilder(population, patient, practice, documentsRoot(engine.baseUrl, practice)),
     head,
     record,
     query,
@@ -408,7 +409,7 @@ function addAreas(
     const references = items
       .filter((referral) => inRange(referral.date, period))
       .map((referral) => {
-        builder.add(toGpcReferral(builder, referral));
+        builder.add(toGpcReferral(builder, referral, letterOf(record, referral)));
         carried.set(referral.id, `ReferralRequest/${referral.id}`);
         return `ReferralRequest/${referral.id}`;
       });
