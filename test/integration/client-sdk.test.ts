@@ -127,12 +127,7 @@ describe('@gpsim/client against a running gpsim', () => {
       // "migration"; includeSensitiveInformation true is refused unless requested_scope carries conf/R.
       // Only the patient's registered practice on PDS may migrate: register them at the SDK's organisation first.
       const nhsNumber = standard().nhsNumber;
-      const moved = await fetch(`${gpsim.url}/__sim/patients/${nhsNumber}/pds-registration`, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ ods: 'A1001' }),
-      });
-      expect(moved.status).toBe(200);
+      expect(await sim.registerOnPds(nhsNumber, 'A1001')).toMatchObject({ ods: 'A1001', moved: true });
       const bare = await client().migrateStructuredRecord({ nhsNumber });
       expect(bare).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
       const bareTypes = new Set(entries(bare).map((resource) => resource.resourceType));
