@@ -10,6 +10,7 @@ import { MeshService } from './domain/mesh/mesh-service';
 import { PatientRecords } from './domain/patient-records';
 import { IdempotentReplies } from './domain/idempotent-replies';
 import { PracticeSettingsService } from './domain/practice-settings';
+import { PdsRegistrations } from './domain/pds-registration';
 import { RecordWriter } from './domain/record-writes';
 
 import type { LaunchOptions } from './domain/identity/auth-service';
@@ -88,6 +89,7 @@ export class Engine {
   /** First-result-wins replies for retried partner writes. */
   readonly idempotentReplies: IdempotentReplies;
   readonly practiceSettings: PracticeSettingsService;
+  readonly pdsRegistrations: PdsRegistrations;
   readonly tasks: TaskService;
   readonly mesh: MeshService;
   /** Files workflow items on the practice's behalf, when `--workflow-actor auto`. */
@@ -136,6 +138,7 @@ export class Engine {
     this.idempotentReplies = new IdempotentReplies(this.store.settings);
     this.recordWriter = new RecordWriter(this.store.records, this.clock, () => this.population.estate.ids);
     this.practiceSettings = new PracticeSettingsService(this.store.settings);
+    this.pdsRegistrations = new PdsRegistrations(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
     this.mesh = new MeshService(() => this.population, this.store.mesh, this.clock, this.tasks, this.store.records);
     this.webhooks = new WebhookService(this.store.subscriptions, this.clock, this.tasks, this.logger);

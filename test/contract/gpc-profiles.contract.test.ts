@@ -26,6 +26,16 @@ const list = {
   subject: { reference: 'Patient/p1' },
   emptyReason: { coding: [{ system: 'http://hl7.org/fhir/special-values', code: 'no-content-recorded' }] },
 };
+const referral = (overrides: Record<string, unknown>) => ({
+  resourceType: 'ReferralRequest',
+  id: 'r1',
+  meta: { profile: [PROFILE('CareConnect-GPC-ReferralRequest-1')] },
+  identifier: [{ system: 'https://provider.example/data-identifier', value: 'r1' }],
+  status: 'unknown',
+  intent: 'order',
+  subject: { reference: 'Patient/p1' },
+  ...overrides,
+});
 const bundle = (...resources: Record<string, unknown>[]) => ({
   resourceType: 'Bundle',
   id: 't',
@@ -98,6 +108,31 @@ describe('GP Connect profile checker', () => {
         subject: { reference: 'List/l1' },
       }),
       /Condition.subject → List\/l1: must reference Patient/,
+    ],
+    [
+      'a ReferralRequest whose status is not unknown (accessrecord_structured_development_referralrequest_guidance.md)',
+      bundle(patient, list, referral({ status: 'active' })),
+      /ReferralRequest.status = "active" not in the profile's set/,
+    ],
+    [
+      'a ReferralRequest that references its problem (accessrecord_structured_development_referralrequest.md, reasonReference)',
+      bundle(patient, list, referral({ reasonReference: [{ reference: 'Patient/p1' }] })),
+      /ReferralRequest.reasonReference must not be populated/,
+    ],
+    [
+      'a ReferralRequest recipient that is not a HealthcareService, Organization or Practitioner (referralrequest.md)',
+      bundle(patient, list, referral({ recipient: [{ reference: 'Patient/p1' }] })),
+      /ReferralRequest.recipient → Patient\/p1: must reference HealthcareService\|Organization\|Practitioner/,
+    ],
+    [
+      'a HealthcareService provided by something other than an Organization (CareConnect-HealthcareService-1)',
+      bundle(patient, list, {
+        resourceType: 'HealthcareService',
+        id: 'h1',
+        meta: { profile: [PROFILE('CareConnect-HealthcareService-1')] },
+        providedBy: { reference: 'Patient/p1' },
+      }),
+      /HealthcareService.providedBy → Patient\/p1: must reference Organization/,
     ],
     [
       'a coding without a system',

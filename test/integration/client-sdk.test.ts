@@ -125,7 +125,9 @@ describe('@gpsim/client against a running gpsim', () => {
     it('migrates a record: patient only without includeFullRecord, every area with it (reason migration, conf/R for sensitive)', async () => {
       // GPC accessrecord_structured_development_migrate_patient_record: the JWT must say reason_for_request
       // "migration"; includeSensitiveInformation true is refused unless requested_scope carries conf/R.
+      // Only the patient's registered practice on PDS may migrate: register them at the SDK's organisation first.
       const nhsNumber = standard().nhsNumber;
+      expect(await sim.registerOnPds(nhsNumber, 'A1001')).toMatchObject({ ods: 'A1001', moved: true });
       const bare = await client().migrateStructuredRecord({ nhsNumber });
       expect(bare).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
       const bareTypes = new Set(entries(bare).map((resource) => resource.resourceType));

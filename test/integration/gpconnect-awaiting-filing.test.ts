@@ -78,7 +78,8 @@ describe('GP Connect data-awaiting-filing warning', () => {
     const { task } = await addTask(practice.ods, nhsNumber);
     const reply = await record();
     const all = lists(reply);
-    expect(all.length).toBe(2);
+    // Medication and referrals, and the related-problems List (lists_for_message_structure.md) of the standard record.
+    expect(all.length).toBe(3);
     expect(all.every(warned)).toBe(true);
     const notes = all.flatMap((list) => (list['note'] as { text: string }[]).map((note) => note.text));
     expect(notes.some((text) => TEXT.test(text))).toBe(true);

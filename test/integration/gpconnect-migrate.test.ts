@@ -7,7 +7,10 @@ import { smallEstate, startTestGpsim } from '../support/gpsim';
 /**
  * $gpc.migratestructuredrecord (GPC accessrecord_structured_development_migrate_patient_record.md;
  * reference/domain.md §1.7 "Migrate", §1.4 reason_for_request / requested_scope conf/N|conf/R).
+ * The spec's "Legitimate relationship": the new practice registers the patient on PDS, then migrates;
+ * the provider checks the JWT requesting_organization against PDS. The test JWT's organisation is A1001.
  */
+const REQUESTER = 'A1001';
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
 type Resource = { resourceType: string; id?: string; [element: string]: unknown };
 
@@ -52,11 +55,86 @@ describe('GP Connect $gpc.migratestructuredrecord', () => {
     expect(response.status).toBe(200);
   };
 
+  const registerOnPds = async (nhsNumber: string, ods: string) => {
+    const response = await fetch(`${gpsim.url}/__sim/patients/${nhsNumber}/pds-registration`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ods }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const pdsGeneralPractitioner = async (nhsNumber: string) => {
+    const response = await fetch(`${gpsim.url}/spine/pds/FHIR/R4/Patient/${nhsNumber}`, {
+      headers: { 'X-Request-ID': '60e0b220-8136-4ac5-a2e4-1c6a1e0f3d2b' },
+    });
+    const patient = (await response.json()) as { generalPractitioner?: { identifier: { value: string } }[] };
+    return patient.generalPractitioner?.[0]?.identifier.value;
+  };
+
   beforeAll(async () => {
     gpsim = await startTestGpsim(smallEstate);
     manifest = (await (await fetch(`${gpsim.url}/__sim/fixtures`)).json()) as control.Manifest;
     practice = manifest.practices[0] as ManifestPractice;
     gpc = gpcClient(practice, (manifest.consumers[0] as { asid: string }).asid);
+    for (const key of ['standard', 'confidential-items']) {
+      expect((await registerOnPds(nhsOf(key), REQUESTER)).status).toBe(200);
+    }
+  });
+
+  describe('legitimate relationship (migrate_patient_record.md: requesting_organization = registered practice on PDS)', () => {
+    it('answers 403 NO_RELATIONSHIP while PDS still names the holding practice', async () => {
+      const nhsNumber = nhsOf('in-transit');
+      expect(await pdsGeneralPractitioner(nhsNumber)).toBe(practice.ods);
+      const reply = await migrate(body(nhsNumber, full(false)));
+      expect(reply.status).toBe(403);
+      expect(spineCode(reply)).toBe('NO_RELATIONSHIP');
+    });
+
+    it('migrates once the requesting organisation is the registered practice on PDS, and PDS shows it', async () => {
+      const nhsNumber = nhsOf('in-transit');
+      const moved = await registerOnPds(nhsNumber, REQUESTER.toLowerCase());
+      expect(moved).toEqual({
+        status: 200,
+        body: { nhsNumber, ods: REQUESTER, holdingOds: practice.ods, moved: true },
+      });
+      expect(await pdsGeneralPractitioner(nhsNumber)).toBe(REQUESTER);
+      expect((await migrate(body(nhsNumber, full(false)))).status).toBe(200);
+    });
+
+    it('answers 403 NO_RELATIONSHIP to another organisation after the move', async () => {
+      const other = {
+        resourceType: 'Organization',
+        identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'B2002' }],
+        name: 'Another Test Practice',
+      };
+      const reply = await migrate(body(nhsOf('standard'), full(false)), {
+        claims: { ...migration(), requesting_organization: other },
+      });
+      expect(reply.status).toBe(403);
+      expect(spineCode(reply)).toBe('NO_RELATIONSHIP');
+    });
+
+    it('checks consent before the relationship (a dissenting patient answers NO_PATIENT_CONSENT)', async () => {
+      const reply = await migrate(body(nhsOf('dissent'), full(false)));
+      expect(reply.status).toBe(403);
+      expect(spineCode(reply)).toBe('NO_PATIENT_CONSENT');
+    });
+
+    it('refuses a PDS registration that is not an ODS code (400)', async () => {
+      expect((await registerOnPds(nhsOf('standard'), 'not an ods code')).status).toBe(400);
+    });
+
+    it('is undone by a reset', async () => {
+      const nhsNumber = nhsOf('in-transit');
+      await registerOnPds(nhsNumber, REQUESTER);
+      const reset = await fetch(`${gpsim.url}/__sim/reset`, { method: 'POST' });
+      expect(reset.status).toBe(200);
+      try {
+        expect(await pdsGeneralPractitioner(nhsNumber)).toBe(practice.ods);
+      } finally {
+        for (const key of ['standard', 'confidential-items']) await registerOnPds(nhsOf(key), REQUESTER);
+      }
+    });
   });
   afterAll(() => gpsim.close());
 

@@ -20,6 +20,8 @@ interface ProfileRules {
   targets?: Readonly<Record<string, readonly string[]>>;
   /** Extensions (by a distinctive part of their url) the profile makes mandatory. */
   extensions?: readonly string[];
+  /** Elements the page lists as not in use ("MUST NOT be populated"). */
+  forbidden?: readonly string[];
 }
 
 const PATIENT = ['Patient'];
@@ -111,10 +113,26 @@ const rules: Readonly<Record<string, ProfileRules>> = {
     fixed: { status: ['completed'] },
     targets: { patient: PATIENT, 'practitioner.actor': PERFORMERS },
   },
-  // accessrecord_structured_development_referralrequest.md
+  // accessrecord_structured_development_referralrequest.md (status: _referralrequest_guidance.md "Providers MUST
+  // set the status of the referral as unknown", cancelled only where the GP system cancelled it; intent fixed order;
+  // reasonReference is not in use: the problem references the referral, never the other way)
   ReferralRequest: {
     required: [...clinicalItem, 'status', 'intent', 'subject'],
-    targets: { subject: PATIENT, 'requester.agent': PERFORMERS },
+    fixed: { status: ['unknown', 'cancelled'], intent: ['order'] },
+    forbidden: ['reasonReference', 'type', 'definition', 'replaces', 'groupIdentifier', 'occurrenceDateTime'],
+    targets: {
+      subject: PATIENT,
+      context: ['Encounter'],
+      'requester.agent': [...PERFORMERS, 'Device', 'Patient', 'RelatedPerson'],
+      'requester.onBehalfOf': ['Organization'],
+      recipient: ['HealthcareService', 'Organization', 'Practitioner'],
+    },
+  },
+  // CareConnect-HealthcareService-1, a referral's recipient (retrieve_patient_record.md "Referrals": the
+  // HealthcareService resources the referrals reference are in the Bundle)
+  HealthcareService: {
+    required: ['id', 'meta.profile'],
+    targets: { providedBy: ['Organization'], location: ['Location'] },
   },
   // accessrecord_structured_development_ProcedureRequest.md (diary entries)
   ProcedureRequest: {
@@ -249,6 +267,9 @@ function resourceViolations(resource: Json, where: string): string[] {
   const problems: string[] = [];
   for (const path of profile.required ?? []) {
     if (valuesAt(resource, path).length === 0) problems.push(`${where} ${type}.${path} is required`);
+  }
+  for (const path of profile.forbidden ?? []) {
+    if (rawAt(resource, path).length > 0) problems.push(`${where} ${type}.${path} must not be populated`);
   }
   for (const path of profile.single ?? []) {
     for (const value of rawAt(resource, path))

@@ -78,6 +78,14 @@ export class GpsimControl {
     return this.send('PATCH', `/__sim/practices/${encodeURIComponent(ods)}`, patch);
   }
 
+  /**
+   * Registers a patient at another practice on PDS (PUT /__sim/patients/{nhsNumber}/pds-registration):
+   * that organisation may then migrate their record; any other gets 403 NO_RELATIONSHIP.
+   */
+  registerOnPds(nhsNumber: string, ods: string): Promise<control.PdsRegistration> {
+    return this.send('PUT', `/__sim/patients/${encodeURIComponent(nhsNumber)}/pds-registration`, { ods });
+  }
+
   /** Adds a fault rule; its id removes it again. */
   addFault(rule: control.FaultRuleInput): Promise<{ id: string }> {
     return this.post('/__sim/faults', rule);

@@ -5,6 +5,7 @@ export * from './clock';
 export * from './reset';
 export * from './journal';
 export * from './practices';
+export * from './patients';
 export * from './tasks';
 export * from './subscriptions';
 

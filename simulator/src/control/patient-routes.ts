@@ -1,3 +1,4 @@
+import { control } from '@gpsim/contracts';
 import { ARCHETYPE_COUNT, archetypeDescriptions } from '../domain/archetypes';
 import { SimError } from '../domain/errors';
 import type { Practice } from '../domain/estate';
@@ -6,7 +7,7 @@ import type { Patient } from '../domain/patient';
 import type { Engine } from '../engine';
 import { dayNumber } from '../population/dates';
 import { demographicIndex } from '../population/demographic-index';
-import { jsonResponse } from '../transport/json';
+import { jsonResponse, parseJsonBody } from '../transport/json';
 import type { Route } from '../transport/types';
 import { positiveInteger } from './query-params';
 
@@ -31,7 +32,8 @@ export interface PatientSummary {
 /**
  * GET /__sim/patients?q and GET /__sim/patients/{nhsNumber}: the estate as a practice's staff see
  * it (sensitive patients included), for people finding a patient in the console. Partner-facing
- * searches keep their own rules in the surfaces.
+ * searches keep their own rules in the surfaces. PUT /__sim/patients/{nhsNumber}/pds-registration
+ * registers the patient at another practice on PDS (what a migrating practice does first).
  */
 export function patientRoutes(engine: Engine): Route[] {
   const summary = (patient: Patient): PatientSummary => {
@@ -50,6 +52,13 @@ export function patientRoutes(engine: Engine): Route[] {
       sensitive: patient.sensitive,
       ...(patient.deceasedDate ? { deceasedDate: patient.deceasedDate } : {}),
     };
+  };
+  const found = (text: string) => {
+    const nhsNumber = normaliseNhsNumber(text);
+    const patient = nhsNumber === undefined ? undefined : engine.population.byNhsNumber(nhsNumber)?.patient;
+    if (!patient)
+      throw new SimError('patient-not-found', `No patient with NHS number ${text}.`, { field: 'nhsNumber' });
+    return patient;
   };
   return [
     {
@@ -72,14 +81,7 @@ export function patientRoutes(engine: Engine): Route[] {
       method: 'GET',
       path: '/__sim/patients/:nhsNumber',
       handler: async (request) => {
-        const nhsNumber = normaliseNhsNumber(request.params.nhsNumber ?? '');
-        const found = nhsNumber === undefined ? undefined : engine.population.byNhsNumber(nhsNumber);
-        if (!found) {
-          throw new SimError('patient-not-found', `No patient with NHS number ${request.params.nhsNumber ?? ''}.`, {
-            field: 'nhsNumber',
-          });
-        }
-        const { patient } = found;
+        const patient = found(request.params.nhsNumber ?? '');
         const practice = engine.population.practiceOf(patient);
         const usualGp = practice.staff[patient.usualGpIndex];
         request.annotations.ods = practice.ods;
@@ -92,8 +94,21 @@ export function patientRoutes(engine: Engine): Route[] {
           dissent: patient.dissent,
           onPds: patient.onPds,
           ...(patient.inTransitSince ? { inTransitSince: patient.inTransitSince } : {}),
+          pdsRegisteredOds: await engine.pdsRegistrations.registeredOds(patient.nhsNumber, practice.ods),
           record: await engine.records.record(patient),
         });
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/__sim/patients/:nhsNumber/pds-registration',
+      handler: async (request) => {
+        const patient = found(request.params.nhsNumber ?? '');
+        const holdingOds = engine.population.practiceOf(patient).ods;
+        const { ods } = parseJsonBody(request, control.PdsRegistrationChange);
+        request.annotations.ods = holdingOds;
+        const moved = await engine.pdsRegistrations.move(patient.nhsNumber, ods.toUpperCase(), holdingOds);
+        return jsonResponse(200, moved satisfies control.PdsRegistration);
       },
     },
   ];

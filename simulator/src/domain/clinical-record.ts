@@ -93,6 +93,11 @@ export interface Observation extends EntryBase {
   /** Lab results belong to an investigation report. */
   reportId?: string;
   problemId?: string;
+  /**
+   * Consent or dissent for immunisation: the practice files it with immunisations, so record
+   * sharing returns it with them and never as uncategorised data.
+   */
+  immunisationStatus?: true;
 }
 
 export interface InvestigationReport extends EntryBase {
@@ -132,6 +137,10 @@ export interface Referral extends EntryBase {
   service: string;
   reasonText: string;
   problemId?: string;
+  /** The organisation the patient is referred to (it provides `service`). */
+  recipient?: { ods: string; name: string };
+  /** The referral letter filed in the record's documents. */
+  letterId?: string;
 }
 
 export interface RecordDocument extends EntryBase {

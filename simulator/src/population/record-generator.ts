@@ -7,8 +7,8 @@ import type { ReferenceData } from './reference-data';
 import { addAllergies } from './record/allergies';
 import { addAppointments } from './record/appointments';
 import { contraceptives } from './record/condition-catalogue';
-import { addDiary, addDocuments } from './record/documents';
-import { addImmunisations } from './record/immunisations';
+import { addDiary, addDocuments, addReferralLetters } from './record/documents';
+import { addImmunisationDissent, addImmunisations } from './record/immunisations';
 import { addRepeatCourse } from './record/medication-courses';
 import { drawPhysiology, recordLifestyle, recordVitals } from './record/monitoring';
 import { addAcuteIllness, addEpisodes, addLongTermConditions } from './record/problems';
@@ -38,6 +38,8 @@ export function generateRecord(
   addDocuments(context);
   addDiary(context);
   addAppointments(context);
+  addReferralLetters(context);
+  if (context.archetype === 'standard') addImmunisationDissent(context);
   if (context.archetype === 'confidential-items') markConfidentialItems(context);
 
   const record = context.record;
@@ -92,6 +94,9 @@ function markConfidentialItems(context: RecordContext): void {
     ) ?? record.problems[0];
   if (!target) return;
   const withheld = new Set<string>([target.id, ...target.linkedIds]);
+  // A withheld referral's letter is withheld with it.
+  for (const referral of record.referrals)
+    if (withheld.has(referral.id) && referral.letterId) withheld.add(referral.letterId);
   for (const consultation of record.consultations) {
     if (consultation.problemIds.includes(target.id)) {
       withheld.add(consultation.id);

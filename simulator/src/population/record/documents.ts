@@ -39,6 +39,35 @@ export function addDocuments(context: RecordContext): void {
   }
 }
 
+/**
+ * Each referral's letter, written by the practice and filed with the referral (GPC
+ * referralrequest.md, supportingInfo: "Reference to the referral letter(s)"). Added after every other
+ * entry, so the rest of the record keeps its ids.
+ */
+export function addReferralLetters(context: RecordContext): void {
+  const { rng, practice } = context;
+  for (const referral of context.record.referrals) {
+    const title = `Referral letter: ${referral.service}`;
+    const letter: RecordDocument = {
+      kind: 'document',
+      id: context.id('document'),
+      date: referral.date,
+      recorded: referral.recorded,
+      recorderIndex: referral.recorderIndex,
+      ...(referral.consultationId ? { consultationId: referral.consultationId } : {}),
+      type: context.concept('recordStructure', ENCOUNTER_REPORT),
+      title,
+      description: `${title}, ${referral.date.slice(0, 10)}`,
+      contentType: 'application/pdf',
+      sizeBytes: rng.between(18_000, 90_000),
+      author: { ods: practice.ods, name: practice.name },
+      indexed: referral.recorded,
+    };
+    context.record.documents.push(letter);
+    referral.letterId = letter.id;
+  }
+}
+
 function addDocument(context: RecordContext, day: number, typeCode: string, sizeBytes: number): void {
   const { rng } = context;
   const author = rng.pick(correspondents);

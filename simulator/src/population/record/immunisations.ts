@@ -44,6 +44,7 @@ const SHINGLES_SECOND = '1326111000000107';
 const COVID_FIRST = '1324681000000101';
 const COVID_SECOND = '1324691000000104';
 const GENERALLY_UNWELL = '213257006';
+const NO_CONSENT_FOR_ANY_IMMUNIZATION = '268559007';
 
 /** Conditions that make an adult under 65 eligible for the flu vaccine. */
 const fluRisk = [
@@ -97,6 +98,37 @@ export function addImmunisations(context: RecordContext): void {
     add(context, COVID_FIRST, first, 1);
     if (rng.chance(0.95)) add(context, COVID_SECOND, first + 56 + rng.int(28), 2);
   }
+}
+
+/**
+ * The standard archetype declined last season's flu vaccine: a not-given flu immunisation and the
+ * dissent recorded that day, so GP Connect's includeNotGiven and includeStatus both have data.
+ * Added after every other entry, so the rest of the record keeps its ids.
+ */
+export function addImmunisationDissent(context: RecordContext): void {
+  const notGiven = context.record.immunisations.filter((immunisation) => immunisation.status === 'not-done');
+  if (notGiven.length === 0) {
+    const season = Number(context.estate.spec.populationDate.slice(0, 4)) - 1;
+    add(
+      context,
+      FLU,
+      context.weekday(dayNumber(`${season}-10-01`), dayNumber(`${season}-11-15`)),
+      undefined,
+      'not-done',
+    );
+  }
+  const declined = context.record.immunisations.filter((immunisation) => immunisation.status === 'not-done').at(-1);
+  if (!declined) return;
+  context.record.observations.push({
+    kind: 'observation',
+    id: context.id('observation'),
+    date: declined.date,
+    recorded: declined.recorded,
+    recorderIndex: declined.recorderIndex,
+    concept: context.concept('recordStructure', NO_CONSENT_FOR_ANY_IMMUNIZATION),
+    category: 'social-history',
+    immunisationStatus: true,
+  });
 }
 
 function add(

@@ -11,6 +11,7 @@ import {
 import { addAcuteCourse, addRepeatCourse } from './medication-courses';
 import type { Physiology } from './monitoring';
 import { isVitalPanel, recordLabPanel, recordVitals } from './monitoring';
+import { correspondents } from './documents';
 import type { RecordContext } from './record-context';
 
 /**
@@ -231,6 +232,8 @@ function addReferral(
     service: referral.service,
     reasonText: referral.reason,
     problemId: problem.id,
+    // Chosen without a draw from the generator, so every other entry keeps its values.
+    recipient: correspondents[(context.patient.ordinal + context.record.referrals.length) % correspondents.length],
   };
   context.record.referrals.push(entry);
   context.link(consultation, entry.id);

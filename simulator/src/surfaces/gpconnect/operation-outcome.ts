@@ -25,6 +25,7 @@ export const spineDisplays = {
   PRACTITIONER_NOT_FOUND: 'Practitioner not found',
   REFERENCE_NOT_FOUND: 'Reference not found',
   NO_PATIENT_CONSENT: 'Patient has not provided consent to share data',
+  NO_RELATIONSHIP: 'No legitimate relationship exists with this patient',
   // The value set's code has a space (GitHub nhsconnect/gpconnect #995); consumers must accept both.
   'ACCESS DENIED': 'Access denied',
   DUPLICATE_REJECTED: 'Create would lead to creation of a duplicate resource',

@@ -43,7 +43,8 @@ export async function readPdsPatient(engine: Engine, request: SimRequest): Promi
   const practice = population.practiceOf(patient);
   request.annotations.ods = practice.ods;
   await auditAccess(engine, request, 'read-patient', patient);
-  return pdsJsonResponse(request, 200, toPdsPatient(patient, practice, 'retrieval'), {
+  const registeredOds = await engine.pdsRegistrations.registeredOds(patient.nhsNumber, practice.ods);
+  return pdsJsonResponse(request, 200, toPdsPatient(patient, registeredOds, 'retrieval'), {
     ETag: `W/"${PDS_VERSION_ID}"`,
   });
 }
@@ -89,6 +90,11 @@ export async function searchPdsPatients(engine: Engine, request: SimRequest): Pr
   const first = matches[0];
   if (first) request.annotations.ods = population.practiceOf(first.patient).ods;
   const base = `${engine.baseUrl}${PDS_ROOT}`;
+  const registered = await Promise.all(
+    matches.map(({ patient }) =>
+      engine.pdsRegistrations.registeredOds(patient.nhsNumber, population.practiceOf(patient).ods),
+    ),
+  );
   return pdsJsonResponse(request, 200, {
     resourceType: 'Bundle',
     type: 'searchset',
@@ -99,10 +105,10 @@ export async function searchPdsPatients(engine: Engine, request: SimRequest): Pr
     total: matches.length,
     ...(matches.length > 0
       ? {
-          entry: matches.map(({ patient, score }) => ({
+          entry: matches.map(({ patient, score }, index) => ({
             fullUrl: `${base}/Patient/${patient.nhsNumber}`,
             search: { score },
-            resource: toPdsPatient(patient, population.practiceOf(patient), 'search'),
+            resource: toPdsPatient(patient, registered[index] as string, 'search'),
           })),
         }
       : {}),

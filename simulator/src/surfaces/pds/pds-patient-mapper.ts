@@ -1,4 +1,3 @@
-import type { Practice } from '../../domain/estate';
 import { NHS_NUMBER_SYSTEM } from '../../domain/nhs-number';
 import type { Patient } from '../../domain/patient';
 import { nhsNumberStatusDisplays } from '../../domain/patient';
@@ -26,8 +25,9 @@ export type PdsView = 'retrieval' | 'search';
 /**
  * Restricted (sensitive) patients lose address, telecom and registered GP and carry the
  * confidentiality label R "restricted"; everyone else is U "unrestricted" (schemas/Meta.yaml lines 10-14).
+ * `registeredOds` is the registered GP practice PDS holds (domain/pds-registration.ts).
  */
-export function toPdsPatient(patient: Patient, practice: Practice, view: PdsView): Record<string, unknown> {
+export function toPdsPatient(patient: Patient, registeredOds: string, view: PdsView): Record<string, unknown> {
   const withheld = new Set<string>(withheldFields(patient));
   const extension: Record<string, unknown>[] = [];
   if (view === 'retrieval' && patient.language.code !== 'en') {
@@ -146,7 +146,7 @@ export function toPdsPatient(patient: Patient, practice: Practice, view: PdsView
               type: 'Organization',
               identifier: {
                 system: ODS_ORGANIZATION_CODE,
-                value: practice.ods,
+                value: registeredOds,
                 period: { start: patient.registration.start },
               },
             },

@@ -19,7 +19,7 @@ const CONFIDENTIALITY = 'http://terminology.hl7.org/CodeSystem/v3-Confidentialit
 describe('PDS Patient mapping (schemas/Patient.yaml, sandbox/mocks/Patient.json)', () => {
   it('uses the NHS number as id and labels an ordinary patient U "unrestricted" (schemas/Meta.yaml lines 10-14)', () => {
     const patient = archetype('standard');
-    expect(toPdsPatient(patient, practice, 'retrieval')).toMatchObject({
+    expect(toPdsPatient(patient, practice.ods, 'retrieval')).toMatchObject({
       resourceType: 'Patient',
       id: patient.nhsNumber,
       identifier: [
@@ -53,7 +53,7 @@ describe('PDS Patient mapping (schemas/Patient.yaml, sandbox/mocks/Patient.json)
   });
 
   it('removes address, telecom and registered GP of a restricted patient and labels them R (patient-get.yaml lines 14-17)', () => {
-    const resource = toPdsPatient(archetype('sensitive'), practice, 'retrieval');
+    const resource = toPdsPatient(archetype('sensitive'), practice.ods, 'retrieval');
     expect(resource['meta']).toEqual({
       versionId: '1',
       security: [{ system: CONFIDENTIALITY, code: 'R', display: 'restricted' }],
@@ -66,13 +66,13 @@ describe('PDS Patient mapping (schemas/Patient.yaml, sandbox/mocks/Patient.json)
 
   it('writes phone numbers without spaces, as PDS holds them', () => {
     const patient = archetype('standard');
-    const telecom = toPdsPatient(patient, practice, 'retrieval')['telecom'] as { system: string; value: string }[];
+    const telecom = toPdsPatient(patient, practice.ods, 'retrieval')['telecom'] as { system: string; value: string }[];
     expect(telecom.filter((entry) => entry.system === 'phone').every((entry) => !entry.value.includes(' '))).toBe(true);
   });
 
   it('gives a deceased patient their date of death, a death notification status and no GP', () => {
     const patient = archetype('deceased');
-    const resource = toPdsPatient(patient, practice, 'retrieval');
+    const resource = toPdsPatient(patient, practice.ods, 'retrieval');
     expect(resource['deceasedDateTime']).toBe(`${patient.deceasedDate}T00:00:00+00:00`);
     expect(resource['generalPractitioner']).toBeUndefined();
     expect(resource['extension']).toEqual([
@@ -89,9 +89,9 @@ describe('PDS Patient mapping (schemas/Patient.yaml, sandbox/mocks/Patient.json)
       if (candidate?.language.code !== 'en' && candidate?.deceasedDate === undefined) speaker = candidate;
     }
     if (!speaker) throw new Error('no patient speaks another language');
-    expect(toPdsPatient(speaker, practice, 'retrieval')['extension']).toEqual([
+    expect(toPdsPatient(speaker, practice.ods, 'retrieval')['extension']).toEqual([
       expect.objectContaining({ url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSCommunication' }),
     ]);
-    expect(toPdsPatient(speaker, practice, 'search')['extension']).toBeUndefined();
+    expect(toPdsPatient(speaker, practice.ods, 'search')['extension']).toBeUndefined();
   });
 });

@@ -11,7 +11,8 @@ import type { GpcContext } from '../gpc-request';
 import { gpcResponse } from '../operation-outcome';
 import { toGpcPatient } from '../patient-mapper';
 import type { Resource } from '../stu3';
-import { ODS_ORGANIZATION_CODE, SNOMED, dataIdentifierSystem, organizationId, profile } from '../stu3';
+import { ODS_ORGANIZATION_CODE } from '../stu3';
+import { documentsRoot, toGpcAuthorOrganization, toGpcDocumentReference } from './document-reference-mapper';
 import { renderPdf } from './pdf';
 import { documentContent } from '../../../domain/document-content';
 
@@ -80,16 +81,6 @@ function matches(document: RecordDocument, filter: DocumentFilter): boolean {
   return true;
 }
 
-function authorOrganization(author: RecordDocument['author']): Resource {
-  return {
-    resourceType: 'Organization',
-    id: `ods-${author.ods}`,
-    meta: { profile: [profile('CareConnect-GPC-Organization-1')] },
-    identifier: [{ system: ODS_ORGANIZATION_CODE, value: author.ods }],
-    name: author.name,
-  };
-}
-
 /** The patient of the practice addressed whose record may be shared, or the spec's refusal. */
 async function shareablePatient(context: GpcContext, patient: Patient | undefined, asked: string): Promise<Patient> {
   if (!patient || patient.practiceIndex !== context.practice.index) {
@@ -122,34 +113,10 @@ export async function searchDocuments(context: GpcContext): Promise<SimResponse>
     add(toGpcPractitioner(usualGp));
     add(toGpcPractitionerRole(population, practice, usualGp));
   }
-  const root = `${engine.baseUrl}/${practice.ods}/STU3/1/gpconnect/documents`;
+  const root = documentsRoot(engine.baseUrl, practice);
   for (const document of documents) {
-    const author = authorOrganization(document.author);
-    add(author);
-    add({
-      resourceType: 'DocumentReference',
-      id: document.id,
-      meta: { profile: [profile('CareConnect-GPC-DocumentReference-1')] },
-      identifier: [{ system: dataIdentifierSystem(practice), value: document.id }],
-      status: 'current',
-      type: { coding: [{ system: SNOMED, code: document.type.code, display: document.type.display }] },
-      subject: { reference: `Patient/${patient.id}` },
-      created: document.date,
-      indexed: document.indexed,
-      author: [{ reference: `Organization/${author.id ?? ''}` }],
-      custodian: { reference: `Organization/${organizationId(population, practice)}` },
-      description: document.title,
-      content: [
-        {
-          attachment: {
-            contentType: document.contentType,
-            url: `${root}/Binary/${document.id}`,
-            size: document.sizeBytes,
-            title: document.title,
-          },
-        },
-      ],
-    });
+    add(toGpcAuthorOrganization(document.author));
+    add(toGpcDocumentReference(population, practice, patient, document, root));
   }
   await auditGpcAccess(context, patient);
   return gpcResponse(request, 200, searchsetBundle(context, [...resources.values()]));

@@ -1,8 +1,9 @@
-import type { Concept, EntryBase } from '../../../domain/clinical-record';
+import type { Concept, EntryBase, RecordDocument } from '../../../domain/clinical-record';
 import type { Practice } from '../../../domain/estate';
 import type { Patient } from '../../../domain/patient';
 import type { Population } from '../../../population/population';
 import { toGpcLocation, toGpcPractitioner, toGpcPractitionerRole } from '../directory-mappers';
+import { toGpcAuthorOrganization, toGpcDocumentReference } from '../documents/document-reference-mapper';
 import type { Resource } from '../stu3';
 import { SNOMED, dataIdentifierSystem } from '../stu3';
 import type { DateRange } from './parameters';
@@ -21,6 +22,8 @@ export class BundleBuilder {
     readonly population: Population,
     readonly patient: Patient,
     readonly practice: Practice,
+    /** The practice's Access Document root, for the Binary URL of a DocumentReference. */
+    private readonly documentsRoot: string,
   ) {}
 
   add(resource: Resource): void {
@@ -64,6 +67,34 @@ export class BundleBuilder {
     if (!site) return undefined;
     this.add(toGpcLocation(this.population, this.practice, site));
     return { reference: `Location/${site.id}`, display: site.name };
+  }
+
+  /** A reference to a document's metadata (adding the DocumentReference and its author Organization). */
+  documentReference(document: RecordDocument): { reference: string } {
+    this.add(toGpcAuthorOrganization(document.author));
+    this.add(toGpcDocumentReference(this.population, this.practice, this.patient, document, this.documentsRoot));
+    return { reference: `DocumentReference/${document.id}` };
+  }
+
+  /**
+   * A reference to the service an organisation provides (adding a CareConnect-HealthcareService-1
+   * and the providing Organization), as a referral's recipient.
+   */
+  healthcareService(provider: { ods: string; name: string }, service: string): { reference: string; display: string } {
+    const organization = toGpcAuthorOrganization(provider);
+    const id = `${provider.ods}-${service
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')}`;
+    this.add(organization);
+    this.add({
+      resourceType: 'HealthcareService',
+      id,
+      meta: { profile: ['https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-HealthcareService-1'] },
+      providedBy: { reference: `Organization/${organization.id ?? ''}`, display: provider.name },
+      name: service,
+    });
+    return { reference: `HealthcareService/${id}`, display: service };
   }
 
   get subject() {

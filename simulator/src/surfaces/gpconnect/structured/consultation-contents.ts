@@ -1,4 +1,10 @@
-import type { ClinicalRecord, Observation, RecordEntry } from '../../../domain/clinical-record';
+import type {
+  ClinicalRecord,
+  Observation,
+  RecordDocument,
+  RecordEntry,
+  Referral,
+} from '../../../domain/clinical-record';
 import { isShareableEntry } from '../../../domain/patient-access';
 import { toGpcAllergy } from './allergy-mapper';
 import type { BundleBuilder } from './bundle-builder';
@@ -51,19 +57,30 @@ export function addRecordEntries(
   entryIds: readonly string[],
   carried: Map<string, string>,
 ): void {
-  const { byId, results } = indexOf(record);
+  const index = indexOf(record);
   for (const id of entryIds) {
-    const entry = byId.get(id);
+    const entry = index.byId.get(id);
     if (!entry || carried.has(id) || !isShareableEntry(entry)) continue;
-    const reference = mapEntry(builder, entry, results, carried);
+    const reference = mapEntry(builder, entry, index, carried);
     if (reference !== undefined) carried.set(id, reference);
   }
+}
+
+/** A referral's letter, which shares the referral's confidentiality (population/record/documents.ts). */
+function referralLetter(byId: ReadonlyMap<string, RecordEntry>, referral: Referral): RecordDocument | undefined {
+  const letter = referral.letterId === undefined ? undefined : byId.get(referral.letterId);
+  return letter?.kind === 'document' ? letter : undefined;
+}
+
+/** The letter of a referral in this record, if it has one. */
+export function letterOf(record: ClinicalRecord, referral: Referral): RecordDocument | undefined {
+  return referralLetter(indexOf(record).byId, referral);
 }
 
 function mapEntry(
   builder: BundleBuilder,
   entry: RecordEntry,
-  results: ReadonlyMap<string, Observation>,
+  { byId, results }: RecordIndex,
   carried: ReadonlyMap<string, string>,
 ): string | undefined {
   switch (entry.kind) {
@@ -79,7 +96,7 @@ function mapEntry(
       builder.add(toGpcImmunisation(builder, entry));
       return `Immunization/${entry.id}`;
     case 'referral':
-      builder.add(toGpcReferral(builder, entry));
+      builder.add(toGpcReferral(builder, entry, referralLetter(byId, entry)));
       return `ReferralRequest/${entry.id}`;
     case 'diary':
       builder.add(toGpcDiaryEntry(builder, entry));

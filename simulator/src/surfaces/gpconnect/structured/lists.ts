@@ -48,9 +48,16 @@ export const secondaryListCodes = {
     uncategorised: 'problems-uncategorised-data-related-to-problems',
   },
 } as const;
+/**
+ * The one related-problems List of any query: problems linked to an item of a primary List that
+ * the query did not return as problems ("The secondary list for related problems").
+ */
+export const LINKED_PROBLEMS_LIST = 'problems-linked-problems-not-relating-to-the-primary-query';
+
 export type SecondaryList =
   | (typeof secondaryListCodes.consultations)[keyof typeof secondaryListCodes.consultations]
-  | (typeof secondaryListCodes.problems)[keyof typeof secondaryListCodes.problems];
+  | (typeof secondaryListCodes.problems)[keyof typeof secondaryListCodes.problems]
+  | typeof LINKED_PROBLEMS_LIST;
 
 /** "consultations-allergies-contained-in-consultations" → "Consultations - allergies contained in consultations". */
 export function secondaryListTitle(code: SecondaryList): string {

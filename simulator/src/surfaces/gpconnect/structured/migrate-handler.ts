@@ -1,5 +1,6 @@
 import type { control } from '@gpsim/contracts';
 import { SimError } from '../../../domain/errors';
+import { assertMigrationRelationship } from '../../../domain/pds-registration';
 import type { SimResponse } from '../../../transport/types';
 import type { GpcContext } from '../gpc-request';
 import type { StructuredQuery } from './parameters';
@@ -11,7 +12,8 @@ import { answerStructuredRecord } from './structured-handler';
  * reference/domain.md §1.7 "Migrate"): patientNHSNumber and includeFullRecord ↳
  * includeSensitiveInformation. Without includeFullRecord no clinical information is returned; with
  * it, every clinical area in full, whatever the structured capability and clinical-area switches
- * say. Sensitive (confidential) items need the JWT scope conf/R, else 400 CONFLICTING_VALUES.
+ * say. Sensitive (confidential) items need the JWT scope conf/R, else 400 CONFLICTING_VALUES. The
+ * requesting organisation must be the patient's registered practice on PDS, else 403 NO_RELATIONSHIP.
  * Unlike getstructuredrecord, an unrecognised parameter is an error here (the spec's error table).
  */
 type Json = Record<string, unknown>;
@@ -126,5 +128,9 @@ export async function migrateStructuredRecord(context: GpcContext): Promise<SimR
     );
   }
   const structured = query.fullRecord ? fullQuery(query.nhsNumber) : { nhsNumber: query.nhsNumber, unrecognised: [] };
-  return answerStructuredRecord(context, structured, allAreas, sensitive);
+  // Only the practice PDS now names as registered GP may migrate the record (403 NO_RELATIONSHIP).
+  return answerStructuredRecord(context, structured, allAreas, sensitive, async (patient) => {
+    const registered = await context.engine.pdsRegistrations.registeredOds(patient.nhsNumber, context.practice.ods);
+    assertMigrationRelationship(patient.nhsNumber, registered, context.token.organization.ods);
+  });
 }

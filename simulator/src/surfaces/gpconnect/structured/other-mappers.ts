@@ -1,4 +1,4 @@
-import type { DiaryEntry, Immunisation, Referral } from '../../../domain/clinical-record';
+import type { DiaryEntry, Immunisation, RecordDocument, Referral } from '../../../domain/clinical-record';
 import type { Resource } from '../stu3';
 import { profile } from '../stu3';
 import type { BundleBuilder } from './bundle-builder';
@@ -35,23 +35,36 @@ export function toGpcImmunisation(builder: BundleBuilder, immunisation: Immunisa
   };
 }
 
-/** CareConnect-GPC-ReferralRequest-1. */
-export function toGpcReferral(builder: BundleBuilder, referral: Referral): Resource {
+/**
+ * CareConnect-GPC-ReferralRequest-1 (GPC accessrecord_structured_development_referralrequest.md and
+ * _referralrequest_guidance.md): status always unknown, intent order, the record's main code in
+ * reasonCode (never serviceRequested), the service referred to as a HealthcareService recipient
+ * provided by its Organization, and the referral letter as a DocumentReference in supportingInfo.
+ * The problem references the referral, never the other way.
+ */
+export function toGpcReferral(
+  builder: BundleBuilder,
+  referral: Referral,
+  letter: RecordDocument | undefined,
+): Resource {
   const requester = builder.performer(referral.recorderIndex);
+  const recipient = referral.recipient ? builder.healthcareService(referral.recipient, referral.service) : undefined;
+  const supportingInfo = letter ? builder.documentReference(letter) : undefined;
   return {
     resourceType: 'ReferralRequest',
     id: referral.id,
     meta: { profile: [profile('CareConnect-GPC-ReferralRequest-1')] },
     identifier: builder.identifier(referral),
-    status: 'active',
+    status: 'unknown',
     intent: 'order',
     priority: referral.priority === 'routine' ? 'routine' : referral.priority === 'urgent' ? 'urgent' : 'asap',
-    serviceRequested: [codeable(referral.concept)],
     subject: builder.subject,
     authoredOn: referral.date,
     ...(requester ? { requester: { agent: requester } } : {}),
-    reasonCode: [{ text: referral.reasonText }],
-    description: referral.service,
+    ...(recipient ? { recipient: [recipient] } : {}),
+    reasonCode: [codeable(referral.concept)],
+    description: referral.reasonText,
+    ...(supportingInfo ? { supportingInfo: [supportingInfo] } : {}),
   };
 }
 

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { control } from '@gpsim/contracts';
-import type { ClinicalRecord, EntryBase, RecordEntry } from '../../../domain/clinical-record';
+import type { ClinicalRecord, EntryBase, Problem, RecordEntry } from '../../../domain/clinical-record';
 import { SimError } from '../../../domain/errors';
 import { assertRecordShareable } from '../../../domain/gp-connect-access';
+import type { Patient } from '../../../domain/patient';
 import { isShareableEntry } from '../../../domain/patient-access';
 import type { SimResponse } from '../../../transport/types';
 import { auditGpcAccess } from '../audit-access';
 import { toGpcLocation, toGpcOrganization, toGpcPractitioner, toGpcPractitionerRole } from '../directory-mappers';
+import { documentsRoot } from '../documents/document-reference-mapper';
 import type { GpcContext } from '../gpc-request';
 import { OPERATION_OUTCOME_PROFILE, SPINE_ERROR_SYSTEM, SerialisedJson, gpcResponse } from '../operation-outcome';
 import { preferredBranch, toGpcPatient } from '../patient-mapper';
@@ -14,10 +16,10 @@ import type { Resource } from '../stu3';
 import { profile } from '../stu3';
 import { toGpcAllergy } from './allergy-mapper';
 import { BundleBuilder, inRange } from './bundle-builder';
-import { addRecordEntries, recordEntries } from './consultation-contents';
+import { addRecordEntries, letterOf, recordEntries } from './consultation-contents';
 import { toGpcConsultation } from './consultation-mapper';
 import type { PrimaryList, SecondaryList } from './lists';
-import { primaryList, secondaryList, secondaryListCodes } from './lists';
+import { LINKED_PROBLEMS_LIST, primaryList, secondaryList, secondaryListCodes } from './lists';
 import { activeOnOrAfter, toGpcMedication } from './medication-mapper';
 import { toGpcInvestigation, toGpcObservation } from './observation-mapper';
 import { toGpcDiaryEntry, toGpcImmunisation, toGpcReferral } from './other-mappers';
@@ -68,13 +70,15 @@ export async function getStructuredRecord(context: GpcContext): Promise<SimRespo
 
 /**
  * The record Bundle for a parsed query. Migration passes every area switched on (it works whatever
- * the clinical-area configuration) and may carry confidential items (includeSensitiveInformation).
+ * the clinical-area configuration), may carry confidential items (includeSensitiveInformation) and
+ * adds its own admission rule (`admit`, run once the patient is found and shareable).
  */
 export async function answerStructuredRecord(
   context: GpcContext,
   query: StructuredQuery,
   areas: ClinicalArea,
   withConfidential: boolean,
+  admit?: (patient: Patient) => Promise<void>,
 ): Promise<SimResponse> {
   const { engine, request, practice } = context;
   const { population } = engine;
@@ -89,6 +93,7 @@ export async function answerStructuredRecord(
   }
   try {
     assertRecordShareable(patient, query.nhsNumber);
+    await admit?.(patient);
   } catch (error) {
     await auditGpcAccess(context, patient, 'refused');
     throw error;
@@ -101,7 +106,7 @@ export async function answerStructuredRecord(
   const branch = preferredBranch(practice);
   if (branch) head.push(toGpcLocation(population, practice, branch));
   const areasPart = mappedAreas(
-    new BundleBuilder(population, patient, practice),
+    new BundleBuilder(population, patient, practice, documentsRoot(engine.baseUrl, practice)),
     head,
     record,
     query,
@@ -194,7 +199,7 @@ function secondaryKindOf(entry: RecordEntry): SecondaryKind | undefined {
     case 'medication':
       return 'medications';
     case 'observation':
-      return 'uncategorised';
+      return entry.immunisationStatus ? 'immunisations' : 'uncategorised';
     case 'referral':
       return 'referrals';
     case 'diary':
@@ -344,7 +349,9 @@ function addAreas(
     list('medication', references, withheld);
   }
   if (query.immunisations && asked('immunisations', true)) {
-    const { includeNotGiven } = query.immunisations;
+    // GPC retrieve_patient_record.md "Immunisations": given ones only unless includeNotGiven; the
+    // consent/dissent Observations unless includeStatus is false (immunization_guidance.md).
+    const { includeNotGiven, includeStatus } = query.immunisations;
     const { items, withheld } = share(record.immunisations);
     const references = items
       .filter((immunisation) => includeNotGiven || immunisation.status !== 'not-done')
@@ -353,11 +360,23 @@ function addAreas(
         carried.set(immunisation.id, `Immunization/${immunisation.id}`);
         return `Immunization/${immunisation.id}`;
       });
-    list('immunisations', references, withheld);
+    const statuses = includeStatus
+      ? share(record.observations.filter((observation) => observation.immunisationStatus))
+      : { items: [], withheld: false };
+    for (const observation of statuses.items) {
+      builder.add(toGpcObservation(builder, observation));
+      carried.set(observation.id, `Observation/${observation.id}`);
+      references.push(`Observation/${observation.id}`);
+    }
+    list('immunisations', references, withheld || statuses.withheld);
   }
   if (query.uncategorised && asked('uncategorised', true)) {
     const { period } = query.uncategorised;
-    const { items, withheld } = share(record.observations.filter((observation) => observation.reportId === undefined));
+    const { items, withheld } = share(
+      record.observations.filter(
+        (observation) => observation.reportId === undefined && !observation.immunisationStatus,
+      ),
+    );
     const references = items
       .filter((observation) => inRange(observation.date, period))
       .map((observation) => {
@@ -390,7 +409,7 @@ function addAreas(
     const references = items
       .filter((referral) => inRange(referral.date, period))
       .map((referral) => {
-        builder.add(toGpcReferral(builder, referral));
+        builder.add(toGpcReferral(builder, referral, letterOf(record, referral)));
         carried.set(referral.id, `ReferralRequest/${referral.id}`);
         return `ReferralRequest/${referral.id}`;
       });
@@ -408,6 +427,8 @@ function addAreas(
       });
     list('diary', references, withheld);
   }
+  /** Record ids of the items the primary Lists of the other areas returned, before consultations and problems. */
+  const primaryItems = new Set(carried.keys());
   if (query.consultations && asked('consultations', true)) {
     const { period, mostRecent } = query.consultations;
     const { items, withheld } = share(record.consultations);
@@ -424,10 +445,12 @@ function addAreas(
     );
     secondaryLists(secondaryListCodes.consultations, contained);
   }
+  let chosenProblems: readonly Problem[] = [];
   if (query.problems && asked('problems', true)) {
     const { status } = query.problems;
     const { items, withheld } = share(record.problems);
     const chosen = items.filter((problem) => status === undefined || problem.status === status);
+    chosenProblems = chosen;
     for (const problem of chosen) carried.set(problem.id, `Condition/${problem.id}`);
     const references = chosen.map((problem) => {
       addRecordEntries(builder, record, problem.linkedIds, carried);
@@ -441,5 +464,37 @@ function addAreas(
     );
     secondaryLists(secondaryListCodes.problems, linked);
   }
+  addLinkedProblems(builder, record, primaryItems, chosenProblems, carried, withConfidential, lists);
   return lists;
+}
+
+/**
+ * GPC lists_for_message_structure.md, "The secondary list for related problems": one List, for
+ * any query, of the problems linked to items of the primary Lists, each problem in the Bundle.
+ * Problems the problems query itself returned are in its own List, not here.
+ */
+function addLinkedProblems(
+  builder: BundleBuilder,
+  record: ClinicalRecord,
+  primaryItems: ReadonlySet<string>,
+  returnedProblems: readonly Problem[],
+  carried: Map<string, string>,
+  withConfidential: boolean,
+  lists: ListSpec[],
+): void {
+  if (primaryItems.size === 0) return;
+  const returned = new Set(returnedProblems.map((problem) => problem.id));
+  const linked = record.problems.filter(
+    (problem) => !returned.has(problem.id) && problem.linkedIds.some((id) => primaryItems.has(id)),
+  );
+  if (linked.length === 0) return;
+  const { items, withheld } = shareable(linked, withConfidential);
+  for (const problem of items) carried.set(problem.id, `Condition/${problem.id}`);
+  for (const problem of items) builder.add(toGpcProblem(builder, problem, carried));
+  lists.push({
+    secondary: true,
+    code: LINKED_PROBLEMS_LIST,
+    references: items.map((problem) => `Condition/${problem.id}`),
+    withheld,
+  });
 }
