@@ -322,7 +322,8 @@ export class FaultEngine {
   /**
    * A delay on a timer: holds no worker, and shutdown can cut it short. Delays ending in the same
    * millisecond share one timer, so a burst of delayed requests keeps a few timers alive rather than
-   * one each (less for the garbage collector to carry while they wait); none wakes before `ms`.
+   * one each (less for the garbage collector to carry while they wait). A deadline is the delay's
+   * own end rounded up to a whole millisecond.
    */
   sleep(ms: number): Promise<SleepOutcome> {
     const now = performance.now();
