@@ -41,6 +41,8 @@ export interface AddOptions {
   origin?: number;
 }
 
+type SleepOutcome = 'elapsed' | 'aborted';
+
 const MAX_RULES = 10_000;
 /** How long request counts wait in memory before one batch adds them to the store. */
 const COUNT_FLUSH_MS = 100;
@@ -78,7 +80,8 @@ export class FaultEngine {
   private nextExpiry = Number.POSITIVE_INFINITY;
   private flushTimer: NodeJS.Timeout | undefined;
   private spineMarked = false;
-  private readonly pending = new Set<{ timer: NodeJS.Timeout; resolve: (outcome: 'elapsed' | 'aborted') => void }>();
+  /** Pending delays by the millisecond they end at: one timer wakes every request due then. */
+  private readonly wakeups = new Map<number, { timer: NodeJS.Timeout; wake: ((outcome: SleepOutcome) => void)[] }>();
 
   constructor(
     private readonly repository: FaultRepository,
@@ -316,29 +319,38 @@ export class FaultEngine {
     return false;
   }
 
-  /** A delay on a timer: holds no worker, and shutdown can cut it short. */
-  sleep(ms: number): Promise<'elapsed' | 'aborted'> {
-    return new Promise((resolve) => {
-      const entry = {
-        timer: setTimeout(() => {
-          this.pending.delete(entry);
-          resolve('elapsed');
-        }, ms),
-        resolve,
-      };
-      this.pending.add(entry);
-    });
+  /**
+   * A delay on a timer: holds no worker, and shutdown can cut it short. Delays ending in the same
+   * millisecond share one timer, so a burst of delayed requests keeps a few timers alive rather than
+   * one each (less for the garbage collector to carry while they wait). A deadline is the delay's
+   * own end rounded up to a whole millisecond.
+   */
+  sleep(ms: number): Promise<SleepOutcome> {
+    const now = performance.now();
+    const due = Math.ceil(now + ms);
+    let wakeup = this.wakeups.get(due);
+    if (wakeup === undefined) {
+      const timer = setTimeout(() => this.wake(due, 'elapsed'), due - Math.floor(now));
+      wakeup = { timer, wake: [] };
+      this.wakeups.set(due, wakeup);
+    }
+    const { wake } = wakeup;
+    return new Promise((resolve) => wake.push(resolve));
+  }
+
+  private wake(due: number, outcome: SleepOutcome): void {
+    const wakeup = this.wakeups.get(due);
+    if (wakeup === undefined) return;
+    this.wakeups.delete(due);
+    clearTimeout(wakeup.timer);
+    for (const resolve of wakeup.wake) resolve(outcome);
   }
 
   /** Ends every pending delay (the requests are reset), so shutdown never waits for a fault. */
   shutdown(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    for (const entry of this.pending) {
-      clearTimeout(entry.timer);
-      entry.resolve('aborted');
-    }
-    this.pending.clear();
+    for (const due of [...this.wakeups.keys()]) this.wake(due, 'aborted');
   }
 
   /** Counts a matching request; returns its ordinal when the rule fires (after, times, probability). */

@@ -23,14 +23,17 @@ export function faultMiddleware(faults: FaultEngine, clock: SimClock): Middlewar
     const oneOff = request.headers['x-gpsim-scenario'];
     const plan = oneOff === undefined ? faults.plan(request, now) : oneOffPlan(oneOff);
     if (plan === undefined) return next();
+    // The delay is waited for here, before applyPlan's frame exists: a request parked on a timer keeps
+    // as little alive as possible, since every parked request is work for the garbage collector.
+    if (plan.delayMs > 0 && (await faults.sleep(plan.delayMs)) === 'aborted') {
+      return { status: NO_ANSWER, transportAction: 'reset' };
+    }
     return applyPlan(plan, faults, next);
   };
 }
 
+/** Everything a plan does once its delay has passed. */
 async function applyPlan(plan: FaultPlan, faults: FaultEngine, next: Next): Promise<SimResponse> {
-  if (plan.delayMs > 0 && (await faults.sleep(plan.delayMs)) === 'aborted') {
-    return { status: NO_ANSWER, transportAction: 'reset' };
-  }
   const terminal = plan.terminal;
   if (terminal !== undefined) {
     switch (terminal.kind) {
