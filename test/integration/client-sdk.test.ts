@@ -1,4 +1,5 @@
 import type { control } from '@gpsim/contracts';
+import { systmone } from '@gpsim/contracts';
 import type { RunningGpsim } from '@gpsim/simulator/main';
 import type { Appointment, Bundle, Resource, Slot } from '@gpsim/client';
 import {
@@ -276,6 +277,9 @@ describe('@gpsim/client against a running gpsim', () => {
       expect(reply.requestUid).toMatch(/^[0-9A-F-]{36}$/);
       expect(childAt(reply.document, 'RequestUID')?.text).toBe(reply.requestUid);
       expect(JSON.stringify(reply.response)).toContain(archetype(key).nhsNumber);
+      // The typed result is the contract's GetPatientRecord Response, in the form the schema reads.
+      expect(reply.result.Identity.NHSNumber).toBe(archetype(key).nhsNumber);
+      expect(systmone.GetPatientRecordResponse.shape.Response.safeParse(reply.result).error).toBeUndefined();
     });
 
     it('finds a patient, lists slots and selects the current patient', async () => {

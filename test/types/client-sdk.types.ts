@@ -76,6 +76,20 @@ void systmOne.call('BookAppointment', { Identity: { NhsNumber: nhsNumber } });
 // @ts-expect-error no such Client Integration function
 void systmOne.call('DeletePatient', {});
 
+// GetPatientRecord's result is typed from the contracts' GetPatientRecordResponse.
+export async function readSystmOneRecord(): Promise<string> {
+  const record = await systmOne.getPatientRecord(nhsNumber);
+  const state: 'Open' | 'Closed' = record.result.RecordState;
+  // @ts-expect-error the contract spells it NHSNumber
+  void record.result.Identity.NhsNumber;
+  // @ts-expect-error RecordState is Open or Closed
+  const archived: 'Archived' = record.result.RecordState;
+  // @ts-expect-error the NHS number is a string of ten digits, not a number
+  void systmOne.getPatientRecord(9990000018);
+  void [state, archived];
+  return record.result.Identity.NHSNumber;
+}
+
 // Errors are discriminated by surface and expose what a caller branches on.
 declare const error: GpsimApiError;
 const surface: 'control' | 'gpconnect' | 'fhir-r4' | 'pds' | 'mesh' | 'systmone' | 'emis' | 'oauth' | 'unknown' =

@@ -80,3 +80,26 @@ export function childAt(element: XmlElement | undefined, ...path: string[]): Xml
   for (const name of path) current = current?.children.find((child) => child.name === name);
   return current;
 }
+
+/**
+ * An element in the plain form the contracts describe: a leaf without attributes is its text,
+ * attributes are "@Name", the element's own text beside attributes or children is "#text", and an
+ * element name repeated among siblings is an array.
+ */
+export type XmlObject = string | { [name: string]: XmlObject | XmlObject[] };
+
+export function toXmlObject(element: XmlElement): XmlObject {
+  const attributes = Object.entries(element.attributes);
+  if (attributes.length === 0 && element.children.length === 0) return element.text;
+  const object: { [name: string]: XmlObject | XmlObject[] } = {};
+  for (const [name, value] of attributes) object[`@${name}`] = value;
+  for (const child of element.children) {
+    const value = toXmlObject(child);
+    const existing = object[child.name];
+    if (existing === undefined) object[child.name] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else object[child.name] = [existing, value];
+  }
+  if (element.text !== '') object['#text'] = element.text;
+  return object;
+}

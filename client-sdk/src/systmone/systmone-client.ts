@@ -3,10 +3,15 @@ import { splitUrl, transportFor } from '../transport/client-options.js';
 import { GpsimApiError } from '../transport/errors.js';
 import type { ResilientTransport } from '../transport/resilient-transport.js';
 import type { XmlValue } from '../shared/xml.js';
-import { childAt, parseXml, toXml } from '../shared/xml.js';
+import { childAt, parseXml, toXml, toXmlObject } from '../shared/xml.js';
 import type { SocketFactory, TcpFraming } from './tcp-fetch.js';
 import { tcpFetch } from './tcp-fetch.js';
-import type { ClientIntegrationReply, SystmOneFunction, SystmOneFunctionParameters } from './wire-types.js';
+import type {
+  ClientIntegrationReply,
+  PatientRecordResult,
+  SystmOneFunction,
+  SystmOneFunctionParameters,
+} from './wire-types.js';
 
 /** How requests reach SystmOne: the HTTP partner API, or the Client Integration TCP port. */
 export type SystmOneCarriage =
@@ -56,11 +61,15 @@ export class SystmOneClient {
     return this.call('PatientSearch', parameters);
   }
 
-  getPatientRecord(nhsNumber: string, options: { demographicsOnly?: boolean } = {}): Promise<ClientIntegrationReply> {
-    return this.call('GetPatientRecord', {
+  async getPatientRecord(
+    nhsNumber: string,
+    options: { demographicsOnly?: boolean } = {},
+  ): Promise<ClientIntegrationReply<PatientRecordResult>> {
+    // The shape is the contract's (GetPatientRecordResponse); the reply is not validated at run time.
+    return (await this.call('GetPatientRecord', {
       Identity: { NhsNumber: nhsNumber },
       ...(options.demographicsOnly === undefined ? {} : { DemographicsOnly: options.demographicsOnly }),
-    });
+    })) as ClientIntegrationReply<PatientRecordResult>;
   }
 
   updatePatientRecord(parameters: SystmOneFunctionParameters['UpdatePatientRecord']): Promise<ClientIntegrationReply> {
@@ -132,10 +141,12 @@ export class SystmOneClient {
         traceId: childAt(reply, 'ResponseUID')?.text ?? requestUid,
       });
     }
+    const result = childAt(reply, 'Response') ?? reply;
     return {
       requestUid,
       responseUid: childAt(reply, 'ResponseUID')?.text ?? '',
-      response: childAt(reply, 'Response') ?? reply,
+      result: toXmlObject(result),
+      response: result,
       document: reply,
     };
   }

@@ -1,4 +1,5 @@
-import type { XmlElement } from '../shared/xml.js';
+import type { systmone } from '@gpsim/contracts';
+import type { XmlElement, XmlObject } from '../shared/xml.js';
 
 /**
  * SystmOne Client Integration function parameters (FunctionParameters children), as gpsim reads
@@ -33,11 +34,19 @@ export interface SystmOneFunctionParameters {
 
 export type SystmOneFunction = keyof SystmOneFunctionParameters;
 
+/**
+ * GetPatientRecord's result, derived from the gpsim contracts (type-only: the built client loads no
+ * schema). The other functions' replies have no contract yet and stay an untyped XmlObject.
+ */
+export type PatientRecordResult = systmone.GetPatientRecordResult;
+
 /** A successful reply: the envelope fields and the function's Response element. */
-export interface ClientIntegrationReply {
+export interface ClientIntegrationReply<Result = XmlObject> {
   requestUid: string;
   responseUid: string;
-  /** The Response element: the function's result. */
+  /** The Response element in the contracts' plain form (leaf text, "@Attribute", repeated names as arrays). */
+  result: Result;
+  /** The Response element as parsed. */
   response: XmlElement;
   /** The whole reply document. */
   document: XmlElement;

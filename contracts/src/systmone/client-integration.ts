@@ -78,6 +78,11 @@ export const GetPatientRecordResponse = z.object({
     RecordState: z.enum(['Open', 'Closed']),
   }),
 });
+/**
+ * GetPatientRecord's Response element as a reader that keeps XML's shape sees it: an element that
+ * occurs once is a value, not yet a one-item array (the schema's input side).
+ */
+export type GetPatientRecordResult = z.input<typeof GetPatientRecordResponse>['Response'];
 
 /** One Task as SystmOne shows it (approximate: task types, statuses and groups are gpsim's names). */
 export const Task = z.object({

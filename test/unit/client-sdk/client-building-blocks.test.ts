@@ -8,6 +8,7 @@ import {
   structuredRecordParameters,
   tcpFetch,
   toXml,
+  toXmlObject,
 } from '@gpsim/client';
 import { chunksOf, gzip } from '@gpsim/client/mesh/chunks';
 import { gunzipSync } from 'node:zlib';
@@ -160,6 +161,17 @@ describe('XML', () => {
     expect(parsed.attributes).toEqual({ DateTime: '2026-01-01T10:00:00' });
     expect(parsed.children[0]?.children.map((line) => line.text)).toEqual(['a < b', 'c & d']);
     expect(parsed.children[1]).toMatchObject({ name: 'Value', attributes: { Units: 'kg' }, text: '72' });
+  });
+
+  it('reads an element into the contracts\' plain form: leaf text, "@Attribute", "#text", repeated names as arrays', () => {
+    const parsed = parseXml(
+      '<Response><Clinical/><Event DateTime="2026-01-01"><Line>a</Line><Line>b</Line></Event><Value Units="kg">72</Value></Response>',
+    );
+    expect(toXmlObject(parsed)).toEqual({
+      Clinical: '',
+      Event: { '@DateTime': '2026-01-01', Line: ['a', 'b'] },
+      Value: { '@Units': 'kg', '#text': '72' },
+    });
   });
 
   it('refuses a document whose elements do not close', () => {
