@@ -57,7 +57,7 @@ describe('@gpsim/client MESH streaming of 100 MB', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('sends 100 MB in 10 MiB chunks from a stream and downloads it as a stream, byte-identical, with live memory growth under 50 MiB', async () => {
+  it('sends 100 MB in 10 MiB chunks from a stream and downloads it as a stream, byte-identical, with live memory growth well under the message size', async () => {
     const gc = exposeGc();
     const mailbox = (partner: string) =>
       manifest.mailboxes.find((candidate) => candidate.partner === partner) as control.Manifest['mailboxes'][number];
@@ -117,8 +117,9 @@ describe('@gpsim/client MESH streaming of 100 MB', () => {
     expect(received).toBe(messageMiB * MiB);
     expect(receivedHash.digest('hex')).toBe(sentHash.digest('hex'));
     const growthMiB = (peak - baseline) / MiB;
-    // A buffering client would hold the whole message (100 MiB) at some sample; this one peaks near 43 MiB
-    // (a few chunks in flight and buffers whose release lags the collection), whatever the chunk size.
-    expect(growthMiB).toBeLessThan(50);
+    // A buffering client would hold the whole message (over 100 MiB; one keeping every MiB measured 139) at
+    // some sample; this one peaks near 43 MiB (a few chunks in flight and buffers whose release lags the
+    // collection), whatever the chunk size. The bound leaves room for a loaded machine's lagging collections.
+    expect(growthMiB).toBeLessThan(70);
   }, 60_000);
 });
