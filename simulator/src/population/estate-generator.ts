@@ -1,6 +1,7 @@
 import type { Consumer, GpSystem, Practice, PracticeLocation } from '../domain/estate';
 import { ARCHETYPE_COUNT } from '../domain/archetypes';
 import { IdCodec } from './ids';
+import { LruCache } from './lru-cache';
 import { NhsNumberAllocator } from './nhs-number-allocator';
 import { Rng, hashString } from './random';
 import type { ReferenceData, Town } from './reference-data';
@@ -86,13 +87,13 @@ const nameStyles: readonly ((town: string, stem: string) => string)[] = [
   (_town, stem) => `${stem} Family Practice`,
 ];
 
-/** Staff lists kept computed by default; a list is a few kilobytes. */
-export const DEFAULT_STAFF_CACHE_PRACTICES = 1_000;
+/** Practices whose details and staff lists are kept computed by default; a practice is a few kilobytes. */
+export const DEFAULT_PRACTICE_CACHE_SIZE = 1_000;
 
 export function buildEstate(
   spec: EstateSpec,
   reference: ReferenceData,
-  staffCachePractices = DEFAULT_STAFF_CACHE_PRACTICES,
+  practiceCacheSize = DEFAULT_PRACTICE_CACHE_SIZE,
 ): Estate {
   validateSpec(spec);
   const seedKey = hashString(spec.seed);
@@ -117,8 +118,9 @@ export function buildEstate(
     practiceCount,
     generatedPractices: spec.practices,
     odsOf,
-    cacheSize: staffCachePractices,
+    cacheSize: practiceCacheSize,
   });
+  const details = new LruCache<number, PracticeDetails>(practiceCacheSize);
   const practices: Practice[] = [];
   for (let index = 0; index < practiceCount; index++) {
     const publicTest = index === spec.practices;
@@ -133,6 +135,7 @@ export function buildEstate(
         ids,
         reference,
         staff,
+        details,
       }),
     );
   }
@@ -199,10 +202,56 @@ interface PracticeInput {
   ids: IdCodec;
   reference: ReferenceData;
   staff: StaffRoster;
+  details: LruCache<number, PracticeDetails>;
 }
 
+/** What a practice's own random stream decides: names, codes, addresses and sites. */
+type PracticeDetails = Pick<Practice, 'name' | 'asid' | 'partyKey' | 'address' | 'phone' | 'locations' | 'catchment'>;
+
+/**
+ * A practice whose position, code and system are known at once, and whose details (and staff) are
+ * computed on first read and kept in bounded caches: starting an estate of thousands of practices
+ * computes none of them.
+ */
 function buildPractice(input: PracticeInput): Practice {
-  const { index, publicTest, ods, spec, seedKey, ids, reference } = input;
+  const { index, publicTest, ods, spec } = input;
+  const details = (): PracticeDetails => input.details.getOrCreate(index, () => practiceDetails(input));
+  return {
+    index,
+    ods,
+    get name() {
+      return details().name;
+    },
+    system: input.system,
+    get asid() {
+      return details().asid;
+    },
+    get partyKey() {
+      return details().partyKey;
+    },
+    get address() {
+      return details().address;
+    },
+    get phone() {
+      return details().phone;
+    },
+    get locations() {
+      return details().locations;
+    },
+    get catchment() {
+      return details().catchment;
+    },
+    listSize: spec.patientsPerPractice,
+    firstOrdinal: index * spec.patientsPerPractice,
+    get staff() {
+      return input.staff.staffOf(index);
+    },
+    publicTestPractice: publicTest,
+  };
+}
+
+function practiceDetails(input: PracticeInput): PracticeDetails {
+  const { index, publicTest, ods, seedKey, ids, reference } = input;
   const rng = Rng.of(seedKey, 2, index);
   const town: Town = publicTest ? reference.publicTestPracticeTown : rng.pick(reference.towns);
   const district = rng.pick(town.districts);
@@ -241,22 +290,13 @@ function buildPractice(input: PracticeInput): Practice {
     });
   }
   return {
-    index,
-    ods,
     name,
-    system: input.system,
     asid: publicTest ? PUBLIC_TEST_PRACTICE_ASID : String(200_000_000_000 + (index + 1) * 1000 + rng.int(1000)),
     partyKey: `${ods}-${String(1_000_000 + rng.int(9_000_000))}`,
     address,
     phone,
     locations,
     catchment: { area: town.area, districts: [...town.districts] },
-    listSize: spec.patientsPerPractice,
-    firstOrdinal: index * spec.patientsPerPractice,
-    get staff() {
-      return input.staff.staffOf(index);
-    },
-    publicTestPractice: publicTest,
   };
 }
 

@@ -16,8 +16,8 @@ export interface PopulationOptions {
   patientCacheSize?: number;
   /** Clinical records kept computed in memory (records are far larger than demographics). */
   recordCacheSize?: number;
-  /** Practices whose staff lists are kept computed in memory. */
-  staffCachePractices?: number;
+  /** Practices whose details and staff lists are kept computed in memory. */
+  practiceCacheSize?: number;
   fixturesDir?: string;
 }
 
@@ -40,7 +40,7 @@ export class Population {
 
   constructor(spec: EstateSpec, options: PopulationOptions = {}) {
     this.reference = loadReferenceData(options.fixturesDir);
-    this.estate = buildEstate(spec, this.reference, options.staffCachePractices);
+    this.estate = buildEstate(spec, this.reference, options.practiceCacheSize);
     this.patients = new LruCache(options.patientCacheSize ?? 10_000);
     this.records = new LruCache(options.recordCacheSize ?? 1_000);
   }

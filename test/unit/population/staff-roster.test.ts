@@ -13,16 +13,16 @@ describe('practice staff, computed on demand', () => {
   });
 
   it('keeps at most the configured number of practices staff lists in memory', () => {
-    const population = new Population(spec, { staffCachePractices: 10 });
+    const population = new Population(spec, { practiceCacheSize: 10 });
     for (const practice of population.practices.slice(0, 50)) expect(practice.staff.length).toBeGreaterThan(0);
     expect(population.cacheSizes().staffPractices).toBe(10);
   });
 
   it('gives the same staff whichever practices were read before, and after eviction', () => {
-    const warm = new Population(spec, { staffCachePractices: 3 });
+    const warm = new Population(spec, { practiceCacheSize: 3 });
     const readBefore = JSON.stringify(warm.practices[1_500]?.staff);
     for (const practice of warm.practices.slice(0, 20)) void practice.staff;
-    const cold = new Population(spec, { staffCachePractices: 3 });
+    const cold = new Population(spec, { practiceCacheSize: 3 });
     expect(JSON.stringify(cold.practices[1_500]?.staff)).toBe(readBefore);
     expect(JSON.stringify(warm.practices[1_500]?.staff)).toBe(readBefore);
   });
@@ -30,7 +30,7 @@ describe('practice staff, computed on demand', () => {
   // In this estate a handful of people draw a first-choice username someone earlier already holds,
   // so a per-practice uniqueness check alone would fail here.
   it('keeps usernames unique per person across the estate, not just within a practice', () => {
-    const population = new Population(spec, { staffCachePractices: 50 });
+    const population = new Population(spec, { practiceCacheSize: 50 });
     const personOf = new Map<string, string>();
     for (const practice of population.practices) {
       for (const member of practice.staff) {
@@ -42,7 +42,7 @@ describe('practice staff, computed on demand', () => {
   });
 
   it('finds every role of a username, case-insensitively, in estate order, without reading every practice', () => {
-    const population = new Population(spec, { staffCachePractices: 5 });
+    const population = new Population(spec, { practiceCacheSize: 5 });
     const practice = population.practices[700];
     const ownGps = practice?.staff.slice(0, -1).filter((member) => member.role === 'gp') ?? [];
     const locum = ownGps.at(-1);
