@@ -53,6 +53,7 @@ process.stdout.write(
       randomReadRps: byName((result) => result.randomReads.requestsPerSecond),
       randomReadP99Ms: byName((result) => result.randomReads.p99Ms),
       rssAfterTouchesMiB: byName((result) => result.rssAfterTouchesMiB),
+      rssAfterTwiceAsManyMiB: byName((result) => result.rssAfterTwiceAsManyMiB),
       scaleOutRps: Object.fromEntries(scaleOut.map((row) => [row.name, row.requestsPerSecond ?? row.unavailable])),
       ratios: {
         twoWorkersToOneSqlite: ratio('sqlite-2-workers', 'sqlite-1-worker'),
@@ -102,6 +103,9 @@ async function measureEstate({ name, practices, patientsPerPractice }) {
         return estate.ids.encode('patient', practice * patientsPerPractice + (random() % patientsPerPractice), 0);
       };
       const touches = await read(server.base, headers, inRandomPractice, { amount: TOUCHES });
+      const rssAfterTouchesMiB = rssMiB(server.pids());
+      // As many again: flat memory means the caches are full and nothing else grows.
+      await read(server.base, headers, inRandomPractice, { amount: TOUCHES });
       return {
         name,
         practices: estate.practices,
@@ -112,7 +116,8 @@ async function measureEstate({ name, practices, patientsPerPractice }) {
         rssAfterStartMiB,
         randomReads,
         touches: { ...touches, distinctPractices: touched.size },
-        rssAfterTouchesMiB: rssMiB(server.pids()),
+        rssAfterTouchesMiB,
+        rssAfterTwiceAsManyMiB: rssMiB(server.pids()),
       };
     } finally {
       await server.stop();
