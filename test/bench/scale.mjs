@@ -92,7 +92,7 @@ async function measureEstate({ name, practices, patientsPerPractice }) {
       const rssAfterStartMiB = rssMiB(server.pids());
       const estate = await estateOf(server.base);
       const headers = { authorization: `Bearer ${await r4Token(server.base)}` };
-      const random = lcg(1);
+      const random = random32(1);
       const anyPatient = () => estate.ids.encode('patient', random() % estate.patients, 0);
       const randomReads = await read(server.base, headers, anyPatient, { duration: READ_S });
       // Each read in a random practice: RSS must stay flat however many practices are touched.
@@ -147,7 +147,7 @@ async function measureScaleOut({ practices, patientsPerPractice }) {
         try {
           const estate = await estateOf(server.base);
           const headers = { authorization: `Bearer ${await r4Token(server.base)}` };
-          const random = lcg(7);
+          const random = random32(7);
           const anyPatient = () => estate.ids.encode('patient', random() % estate.patients, 0);
           await read(server.base, headers, anyPatient, { duration: WARMUP_S });
           rows.push({
@@ -291,12 +291,14 @@ function rssMiB(pids) {
   return Math.round(kib / 1024);
 }
 
-/** A fixed pseudo-random sequence, so every run reads the same patients. */
-function lcg(seed) {
-  let state = seed;
+/** A fixed pseudo-random sequence of 32-bit whole numbers (mulberry32), so every run reads the same patients. */
+function random32(seed) {
+  let state = seed >>> 0;
   return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
   };
 }
 
