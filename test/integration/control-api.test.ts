@@ -28,6 +28,8 @@ describe('control API /__sim', () => {
     expect(manifest.nodes.map((node) => node.name)).toEqual(['s11', 's12']);
     expect(manifest.nodes[0]?.url).toBe(gpsim.url);
     expect(manifest.practices).toHaveLength(7);
+    // One page holds the whole default estate, so its manifest is not paged.
+    expect(manifest.page).toBeUndefined();
     const practice = manifest.practices[0];
     expect(practice?.serviceRoots.gpconnect).toBe(`${gpsim.url}/${practice?.ods}/STU3/1/gpconnect`);
     expect(practice?.serviceRoots.structured).toBe(`${gpsim.url}/${practice?.ods}/STU3/1/gpconnect/structured`);

@@ -37,8 +37,12 @@ export class GpsimControl {
     return this.get('/__sim/health');
   }
 
-  fixtures(): Promise<control.Manifest> {
-    return this.get('/__sim/fixtures');
+  /**
+   * The estate manifest. Estates with more practices than one page list the archetypes and users
+   * of one page of practices (see `page` in the answer); `offset` and `limit` pick another page.
+   */
+  fixtures(page: { offset?: number; limit?: number } = {}): Promise<control.Manifest> {
+    return this.get(`/__sim/fixtures${search(page)}`);
   }
 
   reset(request: control.ResetRequest = {}): Promise<control.ResetResult> {

@@ -84,6 +84,17 @@ export const ManifestPartner = z.object({
   enabledAt: z.array(z.string()).describe('ODS codes of the practices that have authorised this partner.'),
 });
 
+export const ManifestPage = z
+  .object({
+    offset: z.number().int().min(0).describe('Position in `practices` of the first practice the page covers.'),
+    limit: z.number().int().min(1).describe('How many practices the page covers at most.'),
+    practices: z.number().int().min(1).describe('Practices in the estate (all listed in `practices`).'),
+    next: z.url().optional().describe('The next page, while practices remain.'),
+  })
+  .describe(
+    'Present only when the estate has more practices than one page holds: `archetypes` and `users` then cover the practices at positions offset to offset+limit-1 of `practices`; ask GET /__sim/fixtures?offset=&limit= for others.',
+  );
+
 export const Manifest = z.object({
   seed: z.string(),
   populationDate: z.string().describe('The date computed records run up to.'),
@@ -112,6 +123,7 @@ export const Manifest = z.object({
   practices: z.array(ManifestPractice),
   archetypes: z.array(ManifestArchetype),
   users: z.array(ManifestUser),
+  page: ManifestPage.optional(),
   consumers: z.array(z.object({ asid: z.string(), name: z.string(), ods: z.string() })),
   mesh: ManifestMesh,
   mailboxes: z.array(ManifestMailbox),

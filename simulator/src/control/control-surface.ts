@@ -7,7 +7,7 @@ import { jsonResponse, parseJsonBody } from '../transport/json';
 import type { Route, SimRequest, SimResponse, Surface } from '../transport/types';
 import type { AdminAccess } from './admin-guard';
 import { contractRoutes } from './contract-routes';
-import { buildManifest } from './manifest';
+import { buildManifest, MANIFEST_PAGE_PRACTICES } from './manifest';
 import { positiveInteger } from './query-params';
 import { faultRoutes } from './fault-routes';
 import { journalRoutes } from './journal-routes';
@@ -67,7 +67,7 @@ export function createControlSurface(engine: Engine, admin: AdminAccess): Surfac
     { method: 'GET', path: '/__sim/health', handler: (request) => health(engine, request) },
     admin.sessionRoute(),
     { method: 'GET', path: '/__sim/metrics', handler: () => metrics(engine) },
-    { method: 'GET', path: '/__sim/fixtures', handler: async () => jsonResponse(200, await buildManifest(engine)) },
+    { method: 'GET', path: '/__sim/fixtures', handler: (request) => fixtures(engine, request) },
     { method: 'POST', path: '/__sim/reset', handler: (request) => reset(engine, request) },
     { method: 'GET', path: '/__sim/clock', handler: () => jsonResponse(200, clockState(engine)) },
     { method: 'POST', path: '/__sim/clock', handler: (request) => changeClock(engine, request) },
@@ -145,6 +145,17 @@ async function changeClock(engine: Engine, request: SimRequest): Promise<SimResp
   if (change.freeze === false) clock.unfreeze();
   await engine.saveClock();
   return jsonResponse(200, clockState(engine));
+}
+
+async function fixtures(engine: Engine, request: SimRequest): Promise<SimResponse> {
+  const practices = engine.population.practices.length;
+  const offset = request.query.get('offset');
+  const limit = request.query.get('limit');
+  const page = {
+    offset: offset === null ? 0 : positiveInteger(offset, 'offset', practices - 1, 0),
+    limit: limit === null ? MANIFEST_PAGE_PRACTICES : positiveInteger(limit, 'limit', practices),
+  };
+  return jsonResponse(200, await buildManifest(engine, page));
 }
 
 async function audit(engine: Engine, request: SimRequest): Promise<SimResponse> {

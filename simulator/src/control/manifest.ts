@@ -1,7 +1,6 @@
 import type { control } from '@gpsim/contracts';
 import { archetypeDescriptions, archetypeKeys } from '../domain/archetypes';
 import { partnerCredentials } from '../domain/partners';
-import type { StaffUser } from '../domain/estate';
 import type { Engine } from '../engine';
 
 /** The GP Connect service roots of a practice (routing segments as the specification suggests). */
@@ -10,16 +9,38 @@ export function serviceRoots(baseUrl: string, ods: string): control.Manifest['pr
   return { gpconnect: root, structured: `${root}/structured`, documents: `${root}/documents` };
 }
 
+/**
+ * Practices whose archetypes and users one manifest lists. Larger estates are paged, so the manifest
+ * never computes every practice's staff and archetype patients (6,301 practices would make 51 MB).
+ */
+export const MANIFEST_PAGE_PRACTICES = 100;
+
+export interface ManifestPageRequest {
+  offset: number;
+  limit: number;
+}
+
 /** GET /__sim/fixtures: everything a client or test needs to know about the estate. */
-export async function buildManifest(engine: Engine): Promise<control.Manifest> {
+export async function buildManifest(
+  engine: Engine,
+  request: ManifestPageRequest = { offset: 0, limit: MANIFEST_PAGE_PRACTICES },
+): Promise<control.Manifest> {
   const { population } = engine;
   const baseUrl = engine.baseUrl;
   const estate = population.estate;
-  // Multi-site staff appear in each practice's list under one username.
-  const rolesByUsername = new Map<string, StaffUser[]>();
-  for (const member of population.practices.flatMap((practice) => practice.staff)) {
-    rolesByUsername.set(member.username, [...(rolesByUsername.get(member.username) ?? []), member]);
-  }
+  const total = population.practices.length;
+  const paged = population.practices.slice(request.offset, request.offset + request.limit);
+  const nextOffset = request.offset + request.limit;
+  const page: control.Manifest['page'] =
+    request.offset === 0 && nextOffset >= total
+      ? undefined
+      : {
+          ...request,
+          practices: total,
+          ...(nextOffset < total
+            ? { next: `${baseUrl}/__sim/fixtures?offset=${nextOffset}&limit=${request.limit}` }
+            : {}),
+        };
   const settings = await Promise.all(population.practices.map((practice) => engine.practiceSettings.get(practice)));
   const partners = partnerCredentials(estate.spec.seed).map((partner) => ({
     ...partner,
@@ -61,7 +82,7 @@ export async function buildManifest(engine: Engine): Promise<control.Manifest> {
       })),
       serviceRoots: serviceRoots(baseUrl, practice.ods),
     })),
-    archetypes: population.practices.flatMap((practice) =>
+    archetypes: paged.flatMap((practice) =>
       archetypeKeys.map((key, index) => {
         const patient = population.patientAt(practice, index);
         if (!patient) throw new Error(`practice ${practice.ods} has no archetype ${key}`);
@@ -76,10 +97,12 @@ export async function buildManifest(engine: Engine): Promise<control.Manifest> {
         };
       }),
     ),
-    users: population.practices.flatMap((practice) =>
+    users: paged.flatMap((practice) =>
       practice.staff.map((member) => {
-        const otherRoles = (rolesByUsername.get(member.username) ?? [])
-          .filter((role) => role !== member)
+        // Multi-site staff appear in each practice's list under one username.
+        const otherRoles = population.estate.staff
+          .rolesOf(member.username)
+          .filter((role) => role.sdsRoleProfileId !== member.sdsRoleProfileId)
           .map((role) => ({ ods: role.ods, role: role.role, sdsRoleProfileId: role.sdsRoleProfileId }));
         return {
           username: member.username,
@@ -95,6 +118,7 @@ export async function buildManifest(engine: Engine): Promise<control.Manifest> {
         };
       }),
     ),
+    ...(page ? { page } : {}),
     consumers: estate.consumers.map((consumer) => ({ ...consumer })),
     mesh: { baseUrl: `${baseUrl}/mesh`, sharedSecret: engine.mesh.directory.sharedSecret },
     mailboxes: engine.mesh.directory.mailboxes.map((mailbox) => ({

@@ -92,13 +92,14 @@ export class GpsimMetrics {
     });
     const cacheEntries = new prometheus.Gauge({
       name: 'gpsim_cache_entries',
-      help: 'Entries held by the bounded caches of computed patients and records, and by the request journal.',
+      help: 'Entries held by the bounded caches of computed patients, records and practice staff lists, and by the request journal.',
       labelNames: ['cache'],
       registers,
       collect: () => {
         const sizes = this.sources.population().cacheSizes();
         cacheEntries.set({ cache: 'patients' }, sizes.patients);
         cacheEntries.set({ cache: 'records' }, sizes.records);
+        cacheEntries.set({ cache: 'staff' }, sizes.staffPractices);
         cacheEntries.set({ cache: 'journal' }, this.sources.journal.size);
       },
     });

@@ -76,7 +76,8 @@ export interface Practice {
   listSize: number;
   /** First estate ordinal of this practice's list. */
   firstOrdinal: number;
-  staff: StaffUser[];
+  /** Computed on first read and kept in a bounded cache: read it where it is needed, don't hold it. */
+  readonly staff: StaffUser[];
   /** True for the public test practice carried over from the GP Connect test material. */
   publicTestPractice: boolean;
 }

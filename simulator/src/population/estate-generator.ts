@@ -1,10 +1,11 @@
-import type { Consumer, GpSystem, Practice, PracticeLocation, StaffRole, StaffUser } from '../domain/estate';
+import type { Consumer, GpSystem, Practice, PracticeLocation } from '../domain/estate';
 import { ARCHETYPE_COUNT } from '../domain/archetypes';
 import { IdCodec } from './ids';
+import { LruCache } from './lru-cache';
 import { NhsNumberAllocator } from './nhs-number-allocator';
 import { Rng, hashString } from './random';
 import type { ReferenceData, Town } from './reference-data';
-import { birthCohortOf } from './reference-data';
+import { StaffRoster } from './staff-roster';
 
 export interface EstateSpec {
   seed: string;
@@ -34,6 +35,8 @@ export interface Estate {
   nhsNumbers: NhsNumberAllocator;
   practices: Practice[];
   practiceByOds: Map<string, Practice>;
+  /** Every practice's staff, computed on first use (`practice.staff` reads it). */
+  staff: StaffRoster;
   consumers: Consumer[];
   /** Patients registered across all practices (ordinals 0..totalPatients-1). */
   totalPatients: number;
@@ -84,7 +87,14 @@ const nameStyles: readonly ((town: string, stem: string) => string)[] = [
   (_town, stem) => `${stem} Family Practice`,
 ];
 
-export function buildEstate(spec: EstateSpec, reference: ReferenceData): Estate {
+/** Practices whose details and staff lists are kept computed by default; a practice is a few kilobytes. */
+export const DEFAULT_PRACTICE_CACHE_SIZE = 1_000;
+
+export function buildEstate(
+  spec: EstateSpec,
+  reference: ReferenceData,
+  practiceCacheSize = DEFAULT_PRACTICE_CACHE_SIZE,
+): Estate {
   validateSpec(spec);
   const seedKey = hashString(spec.seed);
   const ids = new IdCodec(spec.seed);
@@ -97,7 +107,20 @@ export function buildEstate(spec: EstateSpec, reference: ReferenceData): Estate 
     );
   }
   const odsNumbers = odsNumberPermutation(seedKey);
-  const usernames = new Set<string>();
+  const odsOf = (index: number): string =>
+    index === spec.practices ? PUBLIC_TEST_PRACTICE_ODS : `X${odsNumbers(index)}`;
+  const staff = new StaffRoster({
+    seedKey,
+    ids,
+    reference,
+    patientsPerPractice: spec.patientsPerPractice,
+    populationDate: spec.populationDate,
+    practiceCount,
+    generatedPractices: spec.practices,
+    odsOf,
+    cacheSize: practiceCacheSize,
+  });
+  const details = new LruCache<number, PracticeDetails>(practiceCacheSize);
   const practices: Practice[] = [];
   for (let index = 0; index < practiceCount; index++) {
     const publicTest = index === spec.practices;
@@ -105,17 +128,17 @@ export function buildEstate(spec: EstateSpec, reference: ReferenceData): Estate 
       buildPractice({
         index,
         publicTest,
-        ods: publicTest ? PUBLIC_TEST_PRACTICE_ODS : `X${odsNumbers(index)}`,
+        ods: odsOf(index),
         system: publicTest ? 'emis' : index % 2 === 0 ? 'systmone' : 'emis',
         spec,
         seedKey,
         ids,
         reference,
-        usernames,
+        staff,
+        details,
       }),
     );
   }
-  addMultiSiteRoles(practices.slice(0, spec.practices), seedKey, ids);
   const capacity = nhsNumbers.capacity;
   return {
     spec,
@@ -124,6 +147,7 @@ export function buildEstate(spec: EstateSpec, reference: ReferenceData): Estate 
     nhsNumbers,
     practices,
     practiceByOds: new Map(practices.map((practice) => [practice.ods, practice])),
+    staff,
     consumers: [...registeredConsumers],
     totalPatients,
     // Alias numbers are taken from the top of the range so that growing the estate never moves them.
@@ -177,11 +201,57 @@ interface PracticeInput {
   seedKey: number;
   ids: IdCodec;
   reference: ReferenceData;
-  usernames: Set<string>;
+  staff: StaffRoster;
+  details: LruCache<number, PracticeDetails>;
 }
 
+/** What a practice's own random stream decides: names, codes, addresses and sites. */
+type PracticeDetails = Pick<Practice, 'name' | 'asid' | 'partyKey' | 'address' | 'phone' | 'locations' | 'catchment'>;
+
+/**
+ * A practice whose position, code and system are known at once, and whose details (and staff) are
+ * computed on first read and kept in bounded caches: starting an estate of thousands of practices
+ * computes none of them.
+ */
 function buildPractice(input: PracticeInput): Practice {
-  const { index, publicTest, ods, spec, seedKey, ids, reference } = input;
+  const { index, publicTest, ods, spec } = input;
+  const details = (): PracticeDetails => input.details.getOrCreate(index, () => practiceDetails(input));
+  return {
+    index,
+    ods,
+    get name() {
+      return details().name;
+    },
+    system: input.system,
+    get asid() {
+      return details().asid;
+    },
+    get partyKey() {
+      return details().partyKey;
+    },
+    get address() {
+      return details().address;
+    },
+    get phone() {
+      return details().phone;
+    },
+    get locations() {
+      return details().locations;
+    },
+    get catchment() {
+      return details().catchment;
+    },
+    listSize: spec.patientsPerPractice,
+    firstOrdinal: index * spec.patientsPerPractice,
+    get staff() {
+      return input.staff.staffOf(index);
+    },
+    publicTestPractice: publicTest,
+  };
+}
+
+function practiceDetails(input: PracticeInput): PracticeDetails {
+  const { index, publicTest, ods, seedKey, ids, reference } = input;
   const rng = Rng.of(seedKey, 2, index);
   const town: Town = publicTest ? reference.publicTestPracticeTown : rng.pick(reference.towns);
   const district = rng.pick(town.districts);
@@ -220,180 +290,14 @@ function buildPractice(input: PracticeInput): Practice {
     });
   }
   return {
-    index,
-    ods,
     name,
-    system: input.system,
     asid: publicTest ? PUBLIC_TEST_PRACTICE_ASID : String(200_000_000_000 + (index + 1) * 1000 + rng.int(1000)),
     partyKey: `${ods}-${String(1_000_000 + rng.int(9_000_000))}`,
     address,
     phone,
     locations,
     catchment: { area: town.area, districts: [...town.districts] },
-    listSize: spec.patientsPerPractice,
-    firstOrdinal: index * spec.patientsPerPractice,
-    staff: buildStaff(input),
-    publicTestPractice: publicTest,
   };
-}
-
-interface RoleSpec {
-  role: StaffRole;
-  count: (listSize: number) => number;
-  jobRole: { code: string; display: string };
-  accessRole: { code: string; display: string };
-  prefix: (sex: 'female' | 'male', rng: Rng) => string;
-  hasEmail: number;
-}
-
-/**
- * Staff roles with SDS job role codes and national RBAC access roles from NHS Digital's SDS role
- * group table. Staffing ratios are typical of English practices (about one GP per 1,700 patients).
- */
-const roleSpecs: readonly RoleSpec[] = [
-  {
-    role: 'gp',
-    count: (list) => Math.max(2, Math.round(list / 1700)),
-    jobRole: { code: 'R0260', display: 'General Medical Practitioner' },
-    accessRole: { code: 'R8000', display: 'Clinical Practitioner Access Role' },
-    prefix: () => 'Dr',
-    hasEmail: 0.95,
-  },
-  {
-    role: 'nurse',
-    count: (list) => Math.max(1, Math.round(list / 3500)),
-    jobRole: { code: 'R0620', display: 'Staff Nurse' },
-    accessRole: { code: 'R8001', display: 'Nurse Access Role' },
-    prefix: honorific,
-    hasEmail: 0.9,
-  },
-  {
-    role: 'hca',
-    count: (list) => 1 + Math.floor(list / 8000),
-    jobRole: { code: 'R1480', display: 'Healthcare Assistant' },
-    accessRole: { code: 'R8003', display: 'Health Professional Access Role' },
-    prefix: honorific,
-    hasEmail: 0.8,
-  },
-  {
-    role: 'pharmacist',
-    count: () => 1,
-    jobRole: { code: 'R9804', display: 'Clinical Pharmacists' },
-    accessRole: { code: 'R8003', display: 'Health Professional Access Role' },
-    prefix: honorific,
-    hasEmail: 0.9,
-  },
-  {
-    role: 'receptionist',
-    count: (list) => Math.max(2, Math.round(list / 1500)),
-    jobRole: { code: 'R1730', display: 'Receptionist' },
-    accessRole: { code: 'R8009', display: 'Receptionist Access Role' },
-    prefix: honorific,
-    hasEmail: 0.6,
-  },
-  {
-    role: 'practice-manager',
-    count: () => 1,
-    jobRole: { code: 'R1780', display: 'Manager' },
-    accessRole: { code: 'R8011', display: 'Clerical Manager Access Role' },
-    prefix: honorific,
-    hasEmail: 1,
-  },
-  {
-    role: 'system-administrator',
-    count: () => 1,
-    jobRole: { code: 'R5007', display: 'System Administrator' },
-    accessRole: { code: 'R8015', display: 'Systems Support Access Role' },
-    prefix: honorific,
-    hasEmail: 1,
-  },
-];
-
-function honorific(sex: 'female' | 'male', rng: Rng): string {
-  return sex === 'male' ? 'Mr' : rng.pick(['Mrs', 'Ms', 'Miss']);
-}
-
-function buildStaff(input: PracticeInput): StaffUser[] {
-  const { index: practiceIndex, ods, ids, reference, usernames, seedKey, spec } = input;
-  const staff: StaffUser[] = [];
-  const populationYear = Number(spec.populationDate.slice(0, 4));
-  for (const roleSpec of roleSpecs) {
-    const count = roleSpec.count(spec.patientsPerPractice);
-    for (let n = 0; n < count; n++) {
-      const staffIndex = staff.length;
-      const rng = Rng.of(seedKey, 4, practiceIndex, staffIndex);
-      const sex = rng.chance(roleSpec.role === 'gp' ? 0.55 : 0.8) ? 'female' : 'male';
-      const birthYear = populationYear - rng.between(25, 62);
-      const cohortNames = reference.givenNames[sex][birthCohortOf(birthYear)];
-      const given = rng.chance(0.7)
-        ? rng.pick(cohortNames)
-        : rng.pick(sex === 'female' ? reference.faker.femaleGiven : reference.faker.maleGiven);
-      const family = rng.chance(0.75) ? rng.pick(reference.surnames) : rng.pick(reference.faker.surnames);
-      const username = uniqueUsername(`${given[0] ?? 'x'}${family}`, rng, usernames);
-      const localPart = `${given}.${family}`.toLowerCase().replace(/[^a-z.]/g, '');
-      staff.push({
-        id: ids.encode('practitioner', practiceIndex, staffIndex),
-        index: staffIndex,
-        ods,
-        role: roleSpec.role,
-        username,
-        prefix: roleSpec.prefix(sex, rng),
-        given,
-        family,
-        sex,
-        sdsUserId: twelveDigits(seedKey, 1, practiceIndex, staffIndex),
-        sdsRoleProfileId: twelveDigits(seedKey, 2, practiceIndex, staffIndex),
-        jobRole: roleSpec.jobRole,
-        accessRole: roleSpec.accessRole,
-        ...(rng.chance(roleSpec.hasEmail) ? { email: `${localPart}${rng.between(1, 99)}@nhs.gpsim.example` } : {}),
-      });
-    }
-  }
-  return staff;
-}
-
-/**
- * Locums and salaried GPs often work at more than one practice: each practice's last GP also holds
- * a GP role at the next practice (a separate SDS role profile, the same person and login), so CIS2
- * login offers them a choice of role. The role is appended to the other practice's staff list, so
- * every existing position, id and default user stays as it was.
- */
-function addMultiSiteRoles(practices: Practice[], seedKey: number, ids: IdCodec): void {
-  if (practices.length < 2) return;
-  const locums = practices.map((practice) => practice.staff.filter((member) => member.role === 'gp').at(-1));
-  practices.forEach((practice, index) => {
-    const locum = locums[index];
-    const other = practices[(index + 1) % practices.length];
-    if (!locum || !other) return;
-    const staffIndex = other.staff.length;
-    other.staff.push({
-      ...locum,
-      id: ids.encode('practitioner', other.index, staffIndex),
-      index: staffIndex,
-      ods: other.ods,
-      sdsRoleProfileId: twelveDigits(seedKey, 2, other.index, staffIndex),
-    });
-  });
-}
-
-function uniqueUsername(base: string, rng: Rng, taken: Set<string>): string {
-  const stem = base.toLowerCase().replace(/[^a-z]/g, '');
-  for (;;) {
-    const candidate = `${stem}${rng.between(1000, 9999)}`;
-    if (!taken.has(candidate)) {
-      taken.add(candidate);
-      return candidate;
-    }
-  }
-}
-
-/** A 12-digit identifier unique per (kind, practice, staff member): an affine bijection, seeded. */
-function twelveDigits(seedKey: number, kind: number, practiceIndex: number, staffIndex: number): string {
-  const position = BigInt((practiceIndex * 1000 + staffIndex) * 2 + (kind - 1));
-  const span = 900_000_000_000n;
-  // The multiplier is coprime with the span, so distinct positions give distinct identifiers.
-  const value = 100_000_000_000n + ((position * 7_919_000_003n + BigInt(seedKey % 1_000_000)) % span);
-  return value.toString();
 }
 
 /** Postcode in the town's area and district, with a random sector and unit. */

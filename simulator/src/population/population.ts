@@ -16,6 +16,8 @@ export interface PopulationOptions {
   patientCacheSize?: number;
   /** Clinical records kept computed in memory (records are far larger than demographics). */
   recordCacheSize?: number;
+  /** Practices whose details and staff lists are kept computed in memory. */
+  practiceCacheSize?: number;
   fixturesDir?: string;
 }
 
@@ -38,7 +40,7 @@ export class Population {
 
   constructor(spec: EstateSpec, options: PopulationOptions = {}) {
     this.reference = loadReferenceData(options.fixturesDir);
-    this.estate = buildEstate(spec, this.reference);
+    this.estate = buildEstate(spec, this.reference, options.practiceCacheSize);
     this.patients = new LruCache(options.patientCacheSize ?? 10_000);
     this.records = new LruCache(options.recordCacheSize ?? 1_000);
   }
@@ -101,8 +103,12 @@ export class Population {
     );
   }
 
-  cacheSizes(): { patients: number; records: number } {
-    return { patients: this.patients.size, records: this.records.size };
+  cacheSizes(): { patients: number; records: number; staffPractices: number } {
+    return {
+      patients: this.patients.size,
+      records: this.records.size,
+      staffPractices: this.estate.staff.cachedPractices,
+    };
   }
 }
 

@@ -3,12 +3,7 @@ import type { Population } from '../../population/population';
 
 /** Finds a staff user by username, case-insensitively, anywhere in the estate. */
 export function findStaff(population: Population, username: string): StaffUser | undefined {
-  const wanted = username.toLowerCase();
-  for (const practice of population.practices) {
-    const member = practice.staff.find((candidate) => candidate.username.toLowerCase() === wanted);
-    if (member) return member;
-  }
-  return undefined;
+  return rolesOfUser(population, username)[0];
 }
 
 /** The practice's default GP: who auto-approved standalone launches act as. */
@@ -21,10 +16,7 @@ export function defaultGp(practice: Practice): StaffUser | undefined {
  * (multi-site staff hold several, each with its own SDS role profile id). The first is their default.
  */
 export function rolesOfUser(population: Population, username: string): StaffUser[] {
-  const wanted = username.toLowerCase();
-  return population.practices.flatMap((practice) =>
-    practice.staff.filter((candidate) => candidate.username.toLowerCase() === wanted),
-  );
+  return population.estate.staff.rolesOf(username);
 }
 
 /** The person's role with this SDS role profile id, if they hold it. */
