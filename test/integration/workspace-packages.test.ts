@@ -49,9 +49,15 @@ describe('@gpsim/contracts and @gpsim/simulator packages', () => {
         (path) =>
           !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts))$/.test(path) &&
           // The simulator's run-time data: verification cases and the console's static files.
-          !(workspace === 'simulator' && /^(fixtures\/verify\/[\w-]+\.yaml|web\/static\/[\w.-]+)$/.test(path)),
+          !(
+            workspace === 'simulator' &&
+            /^(fixtures\/verify\/[\w-]+\.yaml|web\/static\/[\w.-]+|estate-fixtures\/[\w/.-]+)$/.test(path)
+          ),
       );
       expect(unexpected).toEqual([]);
+      // The estate's reference data travels with the engine, so it builds outside a checkout.
+      if (workspace === 'simulator')
+        expect(paths).toEqual(expect.arrayContaining(['estate-fixtures/scenarios/national-outage.yaml']));
       expect(paths.some((path) => /\.map$|tsbuildinfo|(^|\/)src\/|\.test\./.test(path))).toBe(false);
     },
     60_000,
@@ -92,7 +98,8 @@ describe('@gpsim/contracts and @gpsim/simulator packages', () => {
     );
     expect(loaded.stdout.trim()).toBe('function,function,function,function');
 
-    // The packed engine answers through msw; its reference data comes from GPSIM_FIXTURES_DIR.
+    const { GPSIM_FIXTURES_DIR: _unused, ...withoutFixturesDir } = process.env;
+    // The packed engine answers through msw from the reference data inside the package (no GPSIM_FIXTURES_DIR).
     const answered = await run(
       'node',
       [
@@ -108,7 +115,7 @@ describe('@gpsim/contracts and @gpsim/simulator packages', () => {
            gpsim.close();
          });`,
       ],
-      { cwd: consumer, env: { ...process.env, GPSIM_FIXTURES_DIR: join(root, 'fixtures') } },
+      { cwd: consumer, env: withoutFixturesDir },
     );
     expect(answered.stdout.trim()).toBe('true');
   }, 120_000);

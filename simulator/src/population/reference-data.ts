@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // Only the en_GB locale module (tens of milliseconds to load), not faker's every locale.
 import { faker } from '@faker-js/faker/locale/en_GB';
@@ -67,9 +67,18 @@ export function birthCohortOf(year: number): BirthCohort {
   return 'since-2010';
 }
 
-/** Where fixtures live: GPSIM_FIXTURES_DIR, else the repository's fixtures folder. */
+/**
+ * The repository's fixtures in a checkout; in an installed package (no repository around it), the copy
+ * `npm pack` put inside it.
+ */
+const repositoryFixturesDir = resolve(__dirname, '..', '..', '..', 'fixtures');
+const bundledFixturesDir = existsSync(repositoryFixturesDir)
+  ? repositoryFixturesDir
+  : resolve(__dirname, '..', '..', 'estate-fixtures');
+
+/** Where fixtures live: GPSIM_FIXTURES_DIR, else the installed package's copy, else the repository's folder. */
 export function defaultFixturesDir(): string {
-  return process.env.GPSIM_FIXTURES_DIR ?? resolve(__dirname, '..', '..', '..', 'fixtures');
+  return process.env.GPSIM_FIXTURES_DIR ?? bundledFixturesDir;
 }
 
 const cache = new Map<string, ReferenceData>();
