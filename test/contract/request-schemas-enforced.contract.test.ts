@@ -326,6 +326,12 @@ describe('request schemas in the contracts are enforced by their surfaces', () =
       status: 400,
       error: control.ControlError,
     },
+    'control.movePdsRegistration': {
+      input: { ods: 'not an ODS code' },
+      send: json('PUT', `/__sim/patients/${manifest.archetypes[0]?.nhsNumber ?? ''}/pds-registration`),
+      status: 400,
+      error: control.ControlError,
+    },
   });
 
   const withRequestSchema = Object.entries(openapi.surfaceContracts).flatMap(([surface, contract]) =>
