@@ -44,7 +44,7 @@ const key = (ods: string) => `practice-settings:${ods}`;
 
 /**
  * Practice settings are read on every GP Connect and partner request, so each practice's are kept in
- * memory, frozen, after the first read. A patch replaces this process's copy and tells the other
+ * memory, frozen, after the first read. A patch drops this process's copy and tells the other
  * processes over the store (the change feed), which drop theirs; a reset drops them all.
  */
 export class PracticeSettingsService {
@@ -71,6 +71,7 @@ export class PracticeSettingsService {
 
   /** Applies a partial change and returns the practice's settings after it. */
   async patch(practice: Practice, patch: PracticeSettingsPatch): Promise<PracticeSettings> {
+    // Before and after the write: a read under way on either side of it must not keep the old settings.
     this.forget(practice.ods);
     const stored = (await this.settings.get<PracticeSettingsPatch>(key(practice.ods))) ?? {};
     const merged = mergeDeep(stored, patch) as PracticeSettingsPatch;
