@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Journal } from './control/journal';
 import type { JournalEntry, JournalQuery } from './control/journal';
 import { SharedJournal } from './control/shared-journal';
-import type { AuditEvent } from './domain/audit';
+import type { AuditEvent, AuditQuery, StoredAuditEvent } from './domain/audit';
 import type { ClockState } from './domain/clock';
 import { SimClock } from './domain/clock';
 import { MeshService } from './domain/mesh/mesh-service';
@@ -29,6 +29,7 @@ import type { EstateSpec } from './population/estate-generator';
 import { Population } from './population/population';
 import { GpsimMetrics } from './control/metrics';
 import type { StoreChange } from './store/change-feed';
+import { AuditBuffer } from './store/audit-buffer';
 import { PublishingFaultRepository } from './store/publishing-fault-repository';
 import type { Store } from './store/store';
 
@@ -115,6 +116,7 @@ export class Engine {
   /** The SystmOne Client Integration TCP port once it listens. */
   systmOneTcpPort: number | undefined;
   private readonly populationOptions: { patientCacheSize: number; recordCacheSize: number };
+  private readonly auditBuffer: AuditBuffer;
   private unsubscribe: (() => void) | undefined;
   /** Changes from other processes apply one at a time, in the order they arrived. */
   private applying: Promise<void> = Promise.resolve();
@@ -126,6 +128,7 @@ export class Engine {
     this.clock = options.clock ?? new SimClock();
     this.journal = new Journal(options.journalCapacity);
     this.logger = options.logger;
+    this.auditBuffer = new AuditBuffer(this.store.audit, this.logger);
     this.sharedJournal = options.sharedJournal
       ? new SharedJournal(this.journal, this.store.journal, this.logger)
       : undefined;
@@ -137,7 +140,7 @@ export class Engine {
     this.records = new PatientRecords(() => this.population, this.store.records);
     this.idempotentReplies = new IdempotentReplies(this.store.settings);
     this.recordWriter = new RecordWriter(this.store.records, this.clock, () => this.population.estate.ids);
-    this.practiceSettings = new PracticeSettingsService(this.store.settings);
+    this.practiceSettings = new PracticeSettingsService(this.store.settings, this.store.changes);
     this.pdsRegistrations = new PdsRegistrations(this.store.settings);
     this.tasks = new TaskService(this.store.tasks, this.clock, () => randomUUID());
     this.mesh = new MeshService(() => this.population, this.store.mesh, this.clock, this.tasks, this.store.records);
@@ -191,11 +194,12 @@ export class Engine {
     });
   }
 
-  /** Stops following other processes' changes and writes what the journal holds (before the store closes). */
+  /** Stops following other processes' changes and writes what the journal and the audit buffer hold (before the store closes). */
   async release(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.sharedJournal?.flush();
+    await this.auditBuffer.flush();
   }
 
   /** Journal entries: every process's when several share the store, else this process's. */
@@ -236,6 +240,9 @@ export class Engine {
         await this.auth.load();
         await this.forgetChanges(change.seed);
         return;
+      case 'practice-settings':
+        this.practiceSettings.forget(change.ods);
+        return;
     }
   }
 
@@ -246,6 +253,7 @@ export class Engine {
 
   /** Drops what this process holds in memory about changes, after the store dropped its own. */
   private async forgetChanges(seed: string | undefined): Promise<void> {
+    this.practiceSettings.forget();
     this.mailbox.clear();
     this.devices.clear();
     this.clock.reset();
@@ -261,8 +269,14 @@ export class Engine {
     return this.nodes[0]?.url ?? 'http://127.0.0.1:4100';
   }
 
+  /** Puts an access on the audit trail; it reaches the store within 10 ms (see AuditBuffer). */
   async audit(event: Omit<AuditEvent, 'time'>): Promise<void> {
-    await this.store.audit.append({ ...event, time: this.clock.nowDate().toISOString() });
+    await this.auditBuffer.record({ ...event, time: this.clock.nowDate().toISOString() });
+  }
+
+  /** The audit trail, including the events still waiting to be written. */
+  async auditEvents(query: AuditQuery): Promise<StoredAuditEvent[]> {
+    return this.auditBuffer.query(query);
   }
 
   get uptimeS(): number {

@@ -55,7 +55,16 @@ export function createInProcessGpsim(options: InProcessOptions = {}): InProcessG
   engine.nodes = [{ name: 's11', url: baseUrl }];
   const app = createApp(engine);
   const handler = http.all(`${baseUrl}/*`, ({ request }) => answer(app, request));
-  return { handlers: [handler], engine, app, baseUrl, close: () => engine.store.close() };
+  return {
+    handlers: [handler],
+    engine,
+    app,
+    baseUrl,
+    close: async () => {
+      await engine.release();
+      await engine.store.close();
+    },
+  };
 }
 
 async function answer(app: GpsimApp, request: Request): Promise<Response> {

@@ -5,17 +5,15 @@
 // first use so the project's own install stays lean. Prints JSON; run through `npm run bench -- peers`.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startBenchGpsim, waitForHealth } from './bench-gpsim.mjs';
 import { gpcTargets } from './gpconnect-requests.mjs';
+import { load, median, startCeiling } from './side-by-side.mjs';
 
 /** How busy the machine was before this run added its own load: the figures mean little on a busy one. */
 const loadAtStart = loadavg()[0];
-const require = createRequire(import.meta.url);
-const autocannon = require('autocannon');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const peersDir = join(here, 'peers');
@@ -81,7 +79,7 @@ try {
   for (const server of measured) {
     for (const endpoint of endpoints) {
       try {
-        await load(server.targets[endpoint], WARMUP_S);
+        await load(server.targets[endpoint], WARMUP_S, CONNECTIONS);
       } catch (error) {
         failed.set(`${server.name} ${endpoint}`, error.message);
       }
@@ -93,7 +91,7 @@ try {
       for (const endpoint of endpoints) {
         if (failed.has(`${server.name} ${endpoint}`)) continue;
         try {
-          const result = await load(server.targets[endpoint], DURATION_S);
+          const result = await load(server.targets[endpoint], DURATION_S, CONNECTIONS);
           runs.get(server.name)[endpoint].push({ ...result, rssMiB: treeRssMiB(server.process.pid) });
         } catch (error) {
           failed.set(`${server.name} ${endpoint}`, error.message);
@@ -151,62 +149,9 @@ try {
   for (const child of children) killTree(child);
 }
 
-async function load(target, durationS) {
-  const result = await autocannon({
-    url: target.url,
-    method: target.method,
-    headers: target.headers,
-    body: target.body,
-    connections: CONNECTIONS,
-    duration: durationS,
-    pipelining: 1,
-    timeout: 30,
-  });
-  if (result.non2xx > 0 || result.errors > 0) {
-    const sample = await fetch(target.url, { method: target.method, headers: target.headers, body: target.body }).catch(
-      (error) => ({ status: String(error), text: async () => '' }),
-    );
-    throw new Error(
-      `${target.method} ${target.url}: ${result.non2xx} non-2xx and ${result.errors} errors; e.g. ${sample.status} ${(await sample.text()).slice(0, 200)}`,
-    );
-  }
-  return {
-    requestsPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-  };
-}
-
-function median(runs) {
-  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  const middle = sorted[Math.floor(sorted.length / 2)];
-  return {
-    requestsPerSecond: middle.requestsPerSecond,
-    p50Ms: middle.p50Ms,
-    p99Ms: middle.p99Ms,
-    rssMiB: Math.max(...runs.map((run) => run.rssMiB)),
-  };
-}
-
-/** The bare node:http ceiling: a server in its own process that writes the stub bytes and nothing else. */
+/** The bare node:http ceiling, its stub files in this run's directory. */
 async function ceiling(port, stubs) {
-  writeFileSync(join(stubDir, 'patient.json'), stubs.patient);
-  writeFileSync(join(stubDir, 'structured.json'), stubs.structured);
-  const source = `
-    const { readFileSync } = require('node:fs');
-    const bodies = { '/patient': readFileSync(${JSON.stringify(join(stubDir, 'patient.json'))}), '/structured': readFileSync(${JSON.stringify(join(stubDir, 'structured.json'))}) };
-    require('node:http').createServer((req, res) => {
-      const body = bodies[req.url];
-      req.resume();
-      res.writeHead(body ? 200 : 404, { 'content-type': 'application/fhir+json;charset=utf-8', 'content-length': body ? body.length : 0 });
-      res.end(body);
-    }).listen(${port}, '127.0.0.1');`;
-  return {
-    name: 'node:http',
-    version: process.version,
-    process: spawn(process.execPath, ['-e', source], { stdio: 'ignore' }),
-    paths: { patient: '/patient', structured: '/structured' },
-  };
+  return startCeiling(port, stubs, stubDir);
 }
 
 /** WireMock standalone (the npm package runs its jar on the machine's Java). */

@@ -35,6 +35,7 @@ const benches = {
 
   'gpconnect-structured-record': () => runScript('gpconnect-structured-record.mjs'),
   peers: () => runScript('peers.mjs'),
+  'gpconnect-hot-read': () => runScript('gpconnect-hot-read.mjs'),
   'write-path': () => runScript('write-path.mjs'),
   scale: () => runScript('scale.mjs'),
   'metrics-cost': () => runScript('metrics-cost.mjs'),

@@ -132,6 +132,20 @@ describe('two replicas over one PostgreSQL store', () => {
     expect(await clockOf(b)).toMatchObject({ now: set, frozen: true });
   });
 
+  it(`practice settings patched through one replica apply on the other within ${PROPAGATION_MS} ms, though it keeps them in memory`, async () => {
+    const readPatient = (on: Replica) =>
+      on.gpc({ path: `/Patient/${on.patientId}`, interaction: INTERACTION.readPatient });
+    // b reads (and so keeps) the practice's settings before a changes them.
+    expect((await readPatient(b)).status).toBe(200);
+    const ods = (b.gpsim.engine.population.practices[0] as { ods: string }).ods;
+    const patched = await fetch(`${a.gpsim.url}/__sim/practices/${ods}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ gpconnect: { foundations: false } }),
+    });
+    expect(patched.status).toBe(200);
+    await within(PROPAGATION_MS, async () => (await readPatient(b)).status === 403);
+  });
+
   it('journals the requests of both replicas in one journal and one client report', async () => {
     const traced = async (on: Replica, clientId: string) =>
       (await fetch(`${on.gpsim.url}/__sim/fixtures`, { headers: { 'X-Client-Id': clientId } })).status;

@@ -161,7 +161,7 @@ async function fixtures(engine: Engine, request: SimRequest): Promise<SimRespons
 async function audit(engine: Engine, request: SimRequest): Promise<SimResponse> {
   const limit = request.query.get('limit');
   const since = request.query.get('since');
-  const events = await engine.store.audit.query({
+  const events = await engine.auditEvents({
     ...(request.query.get('nhsNumber') ? { nhsNumber: request.query.get('nhsNumber') as string } : {}),
     ...(request.query.get('user') ? { user: request.query.get('user') as string } : {}),
     ...(request.query.get('surface') ? { surface: request.query.get('surface') as string } : {}),

@@ -55,8 +55,8 @@ export interface RecordRepository {
 }
 
 export interface AuditRepository {
-  /** Appends an event and returns its sequence number. There is no way to change or delete one. */
-  append(event: AuditEvent): Promise<number>;
+  /** Appends events in order, all or none (one transaction). There is no way to change or delete one. */
+  append(events: readonly AuditEvent[]): Promise<void>;
   query(query: AuditQuery): Promise<StoredAuditEvent[]>;
 }
 

@@ -197,7 +197,7 @@ function writeResponse(
     outgoing.end();
     return;
   }
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  outgoing.setHeader('Content-Length', bytes.length);
-  outgoing.end(method === 'HEAD' ? undefined : bytes);
+  // A string body goes out as it is: node writes it in one piece with the headers, no Buffer copy first.
+  outgoing.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  outgoing.end(method === 'HEAD' ? undefined : body);
 }

@@ -9,6 +9,11 @@ describe('store changes between processes', () => {
     expect(parseStoreChange({ kind: 'clock', extra: 1 })).toEqual({ kind: 'clock' });
     expect(parseStoreChange({ kind: 'reset', seed: 'beta' })).toEqual({ kind: 'reset', seed: 'beta' });
     expect(parseStoreChange({ kind: 'reset', seed: 7 })).toEqual({ kind: 'reset' });
+    expect(parseStoreChange({ kind: 'practice-settings', ods: 'Z99991' })).toEqual({
+      kind: 'practice-settings',
+      ods: 'Z99991',
+    });
+    expect(parseStoreChange({ kind: 'practice-settings', ods: 1 })).toEqual({ kind: 'practice-settings' });
     for (const junk of [null, 'faults', { kind: 'drop-tables' }, { kind: 1 }, []]) {
       expect(parseStoreChange(junk)).toBeUndefined();
     }

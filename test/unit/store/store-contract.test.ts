@@ -157,13 +157,15 @@ describe.each([sqlite, postgres])('$name', (backend) => {
     await store.records.append(1, problem('a'));
     await store.bookings.create(booking('b1', 'slot-1'));
     await store.faults.insert({ id: 'rule-1', fault: { kind: 'latency', ms: 50 } } as never);
-    await store.audit.append({
-      time: '2026-01-01T00:00:00Z',
-      surface: 'fhir-r4',
-      action: 'read-patient',
-      outcome: 'allowed',
-      nhsNumber: '9990000000',
-    });
+    await store.audit.append([
+      {
+        time: '2026-01-01T00:00:00Z',
+        surface: 'fhir-r4',
+        action: 'read-patient',
+        outcome: 'allowed',
+        nhsNumber: '9990000000',
+      },
+    ]);
     await store.reset();
     expect(await store.settings.get('clock')).toBeUndefined();
     expect(await store.records.entries(1)).toEqual([]);
@@ -173,28 +175,47 @@ describe.each([sqlite, postgres])('$name', (backend) => {
   });
 
   it('refuses to alter or delete audit events, even through SQL', async () => {
-    await store.audit.append({
-      time: '2026-01-01T00:00:00Z',
-      surface: 'pds',
-      action: 'read-patient',
-      outcome: 'allowed',
-    });
+    await store.audit.append([
+      {
+        time: '2026-01-01T00:00:00Z',
+        surface: 'pds',
+        action: 'read-patient',
+        outcome: 'allowed',
+      },
+    ]);
     await expect(database.sql("UPDATE audit SET action = 'nothing'")).rejects.toThrow(/append-only/);
     await expect(database.sql('DELETE FROM audit')).rejects.toThrow(/append-only/);
     expect(await store.audit.query({})).toEqual([expect.objectContaining({ action: 'read-patient' })]);
   });
 
+  it('appends a batch of audit events in order, numbered one after another', async () => {
+    const batch = ['9990000018', '9990000026', '9990000034'].map((nhsNumber) => ({
+      time: '2026-01-01T00:00:00Z',
+      surface: 'gpconnect',
+      action: 'read-patient',
+      outcome: 'allowed' as const,
+      nhsNumber,
+    }));
+    await store.audit.append(batch);
+    await store.audit.append([]);
+    const stored = await store.audit.query({});
+    expect(stored.map((event) => event.nhsNumber)).toEqual(['9990000018', '9990000026', '9990000034']);
+    expect(stored.map((event) => event.seq)).toEqual([1, 2, 3]);
+  });
+
   it('filters the audit trail by NHS number, user, surface, action, organisation and device, paging with since', async () => {
     for (let i = 0; i < 5; i++) {
-      await store.audit.append({
-        time: 't',
-        surface: i % 2 ? 'pds' : 'fhir-r4',
-        action: 'read',
-        outcome: 'allowed',
-        nhsNumber: `99900000${i}0`,
-        user: 'u1',
-        ...(i === 4 ? { action: 'device-passcode-sent', organisation: 'X10001', device: 'desk-7' } : {}),
-      });
+      await store.audit.append([
+        {
+          time: 't',
+          surface: i % 2 ? 'pds' : 'fhir-r4',
+          action: 'read',
+          outcome: 'allowed',
+          nhsNumber: `99900000${i}0`,
+          user: 'u1',
+          ...(i === 4 ? { action: 'device-passcode-sent', organisation: 'X10001', device: 'desk-7' } : {}),
+        },
+      ]);
     }
     expect((await store.audit.query({ action: 'device-passcode-sent' })).map((event) => event.seq)).toEqual([5]);
     expect((await store.audit.query({ organisation: 'X10001' })).map((event) => event.seq)).toEqual([5]);

@@ -52,26 +52,31 @@ interface AuditRow {
 export class PostgresAuditRepository implements AuditRepository {
   constructor(private readonly pool: Pool) {}
 
-  async append(event: AuditEvent): Promise<number> {
-    const { rows } = await this.pool.query<{ seq: string }>(
+  /** One statement (so all or none), the events as parallel arrays so a batch of any size is 12 parameters. */
+  async append(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const column = (value: (event: AuditEvent) => string | undefined) => events.map((event) => value(event) ?? null);
+    await this.pool.query(
       `INSERT INTO audit (time, surface, action, nhs_number, client_id, user_name, role, organisation, device, reason, trace_id, outcome)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`,
+       SELECT time, surface, action, nhs_number, client_id, user_name, role, organisation, device, reason, trace_id, outcome
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+         WITH ORDINALITY AS batch (time, surface, action, nhs_number, client_id, user_name, role, organisation, device, reason, trace_id, outcome, position)
+       ORDER BY position`,
       [
-        event.time,
-        event.surface,
-        event.action,
-        event.nhsNumber ?? null,
-        event.clientId ?? null,
-        event.user ?? null,
-        event.role ?? null,
-        event.organisation ?? null,
-        event.device ?? null,
-        event.reason ?? null,
-        event.traceId ?? null,
-        event.outcome,
+        column((event) => event.time),
+        column((event) => event.surface),
+        column((event) => event.action),
+        column((event) => event.nhsNumber),
+        column((event) => event.clientId),
+        column((event) => event.user),
+        column((event) => event.role),
+        column((event) => event.organisation),
+        column((event) => event.device),
+        column((event) => event.reason),
+        column((event) => event.traceId),
+        column((event) => event.outcome),
       ],
     );
-    return Number(rows[0]?.seq);
   }
 
   async query(query: AuditQuery): Promise<StoredAuditEvent[]> {

@@ -81,6 +81,7 @@ export class NotifyChangeFeed implements ChangeFeed {
           for (const listener of this.listeners) {
             listener({ kind: 'faults' });
             listener({ kind: 'clock' });
+            listener({ kind: 'practice-settings' });
           }
         },
         () => this.reconnectLater(),

@@ -46,31 +46,35 @@ interface AuditRow {
 }
 
 export class SqliteAuditRepository implements AuditRepository {
-  private readonly insert: Database.Statement;
+  private readonly insertAll: (events: readonly AuditEvent[]) => void;
 
   constructor(private readonly db: Database.Database) {
-    this.insert = db.prepare(
+    const insert = db.prepare(
       `INSERT INTO audit (time, surface, action, nhs_number, client_id, user, role, organisation, device, reason, trace_id, outcome)
-       VALUES (@time, @surface, @action, @nhsNumber, @clientId, @user, @role, @organisation, @device, @reason, @traceId, @outcome)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.insertAll = db.transaction((events: readonly AuditEvent[]) => {
+      for (const event of events) {
+        insert.run(
+          event.time,
+          event.surface,
+          event.action,
+          event.nhsNumber ?? null,
+          event.clientId ?? null,
+          event.user ?? null,
+          event.role ?? null,
+          event.organisation ?? null,
+          event.device ?? null,
+          event.reason ?? null,
+          event.traceId ?? null,
+          event.outcome,
+        );
+      }
+    });
   }
 
-  async append(event: AuditEvent): Promise<number> {
-    const result = this.insert.run({
-      time: event.time,
-      surface: event.surface,
-      action: event.action,
-      nhsNumber: event.nhsNumber ?? null,
-      clientId: event.clientId ?? null,
-      user: event.user ?? null,
-      role: event.role ?? null,
-      organisation: event.organisation ?? null,
-      device: event.device ?? null,
-      reason: event.reason ?? null,
-      traceId: event.traceId ?? null,
-      outcome: event.outcome,
-    });
-    return Number(result.lastInsertRowid);
+  async append(events: readonly AuditEvent[]): Promise<void> {
+    this.insertAll(events);
   }
 
   async query(query: AuditQuery): Promise<StoredAuditEvent[]> {

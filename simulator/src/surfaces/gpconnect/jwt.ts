@@ -1,4 +1,5 @@
 import { SimError } from '../../domain/errors';
+import { LruCache } from '../../population/lru-cache';
 import type { Scope } from './interactions';
 import { scopes } from './interactions';
 
@@ -27,6 +28,8 @@ const SDS_USER_ID = 'https://fhir.nhs.uk/Id/sds-user-id';
 const ODS_CODE = 'https://fhir.nhs.uk/Id/ods-organization-code';
 const LIFETIME_S = 300;
 const MAX_TOKEN_CHARS = 16 * 1024;
+/** Tokens already checked, by the exact Authorization header: at most 256 × 16 KB. */
+const CHECKED_TOKENS = 256;
 
 const bad = (message: string) => new SimError('invalid-request', message, { field: 'Authorization' });
 const invalidResource = (message: string) => new SimError('invalid-resource', message, { field: 'Authorization' });
@@ -98,8 +101,28 @@ export function parseScope(value: unknown): { scope: Scope; confidentiality: 'N'
   return { scope, confidentiality: rest[0] === 'conf/R' ? 'R' : 'N' };
 }
 
+const expired = () => bad('The JWT has expired: mint a new token for every request (exp = iat + 300).');
+
+/**
+ * Tokens that passed every check, by their exact Authorization header. Whether a token is well formed
+ * depends on its text alone, so a consumer reusing one within its 300 s is not parsed again; whether
+ * it has expired depends on the simulated clock, so that is checked on every request.
+ */
+const checkedTokens = new LruCache<string, GpcToken>(CHECKED_TOKENS);
+
 /** Parses and checks the Authorization header; `nowS` is the simulated time in Unix seconds. */
 export function validateGpcToken(authorization: string | undefined, nowS: number): GpcToken {
+  const checked = authorization === undefined ? undefined : checkedTokens.get(authorization);
+  if (checked) {
+    if (checked.exp < nowS) throw expired();
+    return checked;
+  }
+  const token = parseGpcToken(authorization, nowS);
+  checkedTokens.set(authorization as string, token);
+  return token;
+}
+
+function parseGpcToken(authorization: string | undefined, nowS: number): GpcToken {
   if (authorization === undefined || authorization.trim() === '') {
     throw bad('The Authorization header is missing: send "Bearer <unsigned JWT>".');
   }
@@ -132,7 +155,7 @@ export function validateGpcToken(authorization: string | undefined, nowS: number
   if (exp - iat !== LIFETIME_S)
     throw bad(`The JWT exp must be exactly ${LIFETIME_S} seconds after iat (was ${exp - iat}).`);
   // A future iat is accepted (GitHub nhsconnect/gpconnect #188); only an expired token is refused.
-  if (exp < nowS) throw bad('The JWT has expired: mint a new token for every request (exp = iat + 300).');
+  if (exp < nowS) throw expired();
   const reason = payload['reason_for_request'];
   if (reason !== 'directcare' && reason !== 'migration') {
     throw bad('The JWT reason_for_request must be "directcare" (or "migration" for the migrate interactions).');
@@ -169,7 +192,7 @@ export function validateGpcToken(authorization: string | undefined, nowS: number
   if (sdsUserId === undefined)
     throw bad(`The JWT requesting_practitioner needs an identifier with system ${SDS_USER_ID}.`);
 
-  return {
+  return Object.freeze({
     iss: payload['iss'] as string,
     sub: payload['sub'] as string,
     aud: payload['aud'] as string,
@@ -185,5 +208,5 @@ export function validateGpcToken(authorization: string | undefined, nowS: number
     },
     organization: { ods, name: organization['name'] as string },
     device: { id: firstDevice['value'] },
-  };
+  });
 }

@@ -43,6 +43,15 @@ describe('GP Connect audit JWT validation', () => {
     expect(() => validateGpcToken(bearer(jwtClaims('patient/*.read', now + 200)), now)).not.toThrow();
   });
 
+  it('refuses a token it accepted before once the simulated clock passes its exp (spec: exp = iat + 300)', () => {
+    const header = bearer(jwtClaims('patient/*.read', now));
+    expect(validateGpcToken(header, now).exp).toBe(now + 300);
+    expect(() => validateGpcToken(header, now + 300)).not.toThrow();
+    expect(() => validateGpcToken(header, now + 301)).toThrow(/expired/);
+    // Time travel back: the same token is good again.
+    expect(validateGpcToken(header, now).sub).toBe('10019');
+  });
+
   it('refuses an oversized token before decoding it', () => {
     expect(() => validateGpcToken(`Bearer ${'a'.repeat(20_000)}.b.`, now)).toThrow(SimError);
   });
