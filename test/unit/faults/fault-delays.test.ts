@@ -30,10 +30,11 @@ describe('fault delays', () => {
     const woken = Array.from({ length: 200 }, () =>
       faults.sleep(30).then((outcome) => ({ outcome, at: performance.now() })),
     );
-    // The 200 delays end within a millisecond or two of each other: a timer per millisecond, not per request.
+    // The 200 delays end within a few milliseconds of each other (more on a busy machine): a timer per
+    // millisecond, so a handful, where a timer per request would make 200.
     const during = timers();
     expect(during - before).toBeGreaterThan(0);
-    expect(during - before).toBeLessThanOrEqual(3);
+    expect(during - before).toBeLessThanOrEqual(20);
     const results = await Promise.all(woken);
     expect(results.every(({ outcome }) => outcome === 'elapsed')).toBe(true);
     // Node's timers count whole milliseconds, so a wake-up may come up to 1 ms short of the fraction.
