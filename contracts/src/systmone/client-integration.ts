@@ -194,3 +194,17 @@ export type GetTasksResult = ResultOf<typeof GetTasksResponse>;
 
 export const GetTaskResponse = z.object({ ...Envelope, Response: z.object({ Task }) });
 export type GetTaskResult = ResultOf<typeof GetTaskResponse>;
+
+/** Each Client Integration function's reply schema, by function name. */
+export const ClientIntegrationReplies = {
+  GetCurrentSelection: GetCurrentSelectionResponse,
+  PatientSearch: PatientSearchResponse,
+  GetPatientRecord: GetPatientRecordResponse,
+  UpdatePatientRecord: UpdatePatientRecordResponse,
+  LaunchFunctionality: LaunchFunctionalityResponse,
+  CreateTask: CreateTaskResponse,
+  GetAppointmentSlots: GetAppointmentSlotsResponse,
+  BookAppointment: BookAppointmentResponse,
+  GetTasks: GetTasksResponse,
+  GetTask: GetTaskResponse,
+} as const;
