@@ -357,6 +357,8 @@ describe('@gpsim/client against a running gpsim', () => {
       const first = await client.call('CreateTask', parameters, { requestUid });
       const second = await client.call('CreateTask', parameters, { requestUid });
       expect(second.responseUid).toBe(first.responseUid);
+      expectContract(systmone.CreateTaskResponse, second);
+      expect(second.result.TaskUID).toBe(first.result.TaskUID);
       const { tasks } = await sim.tasks({ ods: systmOneOds() });
       expect(tasks.filter((task) => JSON.stringify(task).includes(requestUid))).toHaveLength(1);
     });
