@@ -16,6 +16,7 @@ RUN npm install --ignore-scripts && npm rebuild better-sqlite3
 COPY contracts/src contracts/src
 COPY simulator/src simulator/src
 COPY client-sdk/src client-sdk/src
+COPY scripts scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime

@@ -1,6 +1,7 @@
 import type { control } from '@gpsim/contracts';
 import { systmone } from '@gpsim/contracts';
 import type { RunningGpsim } from '@gpsim/simulator/main';
+import type { z } from 'zod';
 import type { Appointment, Bundle, Resource, Slot } from '@gpsim/client';
 import {
   EmisClient,
@@ -282,12 +283,61 @@ describe('@gpsim/client against a running gpsim', () => {
       expect(systmone.GetPatientRecordResponse.shape.Response.safeParse(reply.result).error).toBeUndefined();
     });
 
-    it('finds a patient, lists slots and selects the current patient', async () => {
+    // Every function's typed result is its contract's Response (contracts/src/systmone/client-integration.ts).
+    const expectContract = (schema: { shape: { Response: z.ZodType } }, reply: { result: unknown }) =>
+      expect(schema.shape.Response.safeParse(reply.result).error).toBeUndefined();
+    const day = async (offset: number) =>
+      new Date(Date.parse((await sim.clock()).now) + offset * 86_400_000).toISOString().slice(0, 10);
+
+    it('answers every other function with its contract Response', async () => {
       const client = over({ kind: 'http', baseUrl: manifest.endpoints.systmOne });
-      const found = await client.patientSearch({ NhsNumber: archetype('standard').nhsNumber });
-      expect(JSON.stringify(found.response)).toContain(archetype('standard').nhsNumber);
+      const nhsNumber = archetype('standard').nhsNumber;
+
       const selection = await client.getCurrentSelection();
-      expect(childAt(selection.response, 'User')).toBeDefined();
+      expectContract(systmone.GetCurrentSelectionResponse, selection);
+      expect(selection.result.User.UserName).not.toBe('');
+
+      const found = await client.patientSearch({ NhsNumber: nhsNumber });
+      expectContract(systmone.PatientSearchResponse, found);
+      expect(JSON.stringify(found.result.Patients)).toContain(nhsNumber);
+      const nobody = await client.patientSearch({ Surname: 'Nosuchname', DateOfBirth: '1900-01-01' });
+      expectContract(systmone.PatientSearchResponse, nobody);
+      expect(nobody.result.Patients).toBe('');
+
+      const written = await client.updatePatientRecord({
+        Identity: { NhsNumber: nhsNumber },
+        Event: {
+          Narrative: { Line: ['Seen via the SDK'] },
+          ClinicalCode: [{ Code: { '@Code': '38341003', '@Term': 'Hypertension' }, ProblemSeverity: 'Minor' }],
+        },
+      });
+      expectContract(systmone.UpdatePatientRecordResponse, written);
+      expect(written.result.Identity.NHSNumber).toBe(nhsNumber);
+
+      const launched = await client.launchFunctionality({ Functionality: 'RecordAppointment' });
+      expectContract(systmone.LaunchFunctionalityResponse, launched);
+      expect(launched.result.Launched).toBe('RecordAppointment');
+
+      const created = await client.createTask({ Title: 'SDK typed task', Identity: { NhsNumber: nhsNumber } });
+      expectContract(systmone.CreateTaskResponse, created);
+      const tasks = await client.getTasks({ Identity: { NhsNumber: nhsNumber } });
+      expectContract(systmone.GetTasksResponse, tasks);
+      expect(JSON.stringify(tasks.result.Tasks)).toContain(created.result.TaskUID);
+      const task = await client.getTask(created.result.TaskUID);
+      expectContract(systmone.GetTaskResponse, task);
+      expect(task.result.Task.Subject).toBe('SDK typed task');
+
+      const slots = await client.getAppointmentSlots({ DateFrom: await day(1), DateTo: await day(7) });
+      expectContract(systmone.GetAppointmentSlotsResponse, slots);
+      const free = systmone.GetAppointmentSlotsResponse.shape.Response.parse(slots.result).Slots;
+      const slot = free === '' ? undefined : free.Slot.at(-1);
+      expect(slot).toBeDefined();
+      const booked = await client.bookAppointment({
+        Identity: { NhsNumber: nhsNumber },
+        SlotUID: slot?.['@SlotUID'] as string,
+      });
+      expectContract(systmone.BookAppointmentResponse, booked);
+      expect(booked.result.Appointment['@SlotUID']).toBe(slot?.['@SlotUID']);
     });
 
     it('answers an unknown NHS number with a GpsimApiError carrying the SystmOne error code', async () => {
@@ -307,6 +357,8 @@ describe('@gpsim/client against a running gpsim', () => {
       const first = await client.call('CreateTask', parameters, { requestUid });
       const second = await client.call('CreateTask', parameters, { requestUid });
       expect(second.responseUid).toBe(first.responseUid);
+      expectContract(systmone.CreateTaskResponse, second);
+      expect(second.result.TaskUID).toBe(first.result.TaskUID);
       const { tasks } = await sim.tasks({ ods: systmOneOds() });
       expect(tasks.filter((task) => JSON.stringify(task).includes(requestUid))).toHaveLength(1);
     });

@@ -33,9 +33,11 @@ const packages = [
  */
 describe('@gpsim/contracts and @gpsim/simulator packages', () => {
   let consumer: string;
+  const flags = ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext'];
 
   beforeAll(async () => {
     await run('npx', ['tsc', '-b'], { cwd: root });
+    await run('node', ['scripts/esm-wrappers.mjs'], { cwd: root });
     consumer = await mkdtemp(join(tmpdir(), 'gpsim-packages-consumer-'));
   }, 120_000);
   afterAll(() => rm(consumer, { recursive: true, force: true }));
@@ -44,10 +46,19 @@ describe('@gpsim/contracts and @gpsim/simulator packages', () => {
     'packs $name with its built JavaScript, declarations and README only: no sources, tests, maps or build info',
     async ({ workspace }) => {
       const paths = (await pack(workspace, consumer, true)).files.map((file) => file.path);
-      expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'package.json',
+          'README.md',
+          'dist/index.js',
+          'dist/index.d.ts',
+          'dist/index.mjs',
+          'dist/index.d.mts',
+        ]),
+      );
       const unexpected = paths.filter(
         (path) =>
-          !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts))$/.test(path) &&
+          !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts)|dist\/(index|msw)\.(mjs|d\.mts))$/.test(path) &&
           // The simulator's run-time data: verification cases and the console's static files.
           !(
             workspace === 'simulator' &&
@@ -118,6 +129,27 @@ describe('@gpsim/contracts and @gpsim/simulator packages', () => {
       { cwd: consumer, env: withoutFixturesDir },
     );
     expect(answered.stdout.trim()).toBe('true');
+
+    // An ES module consumer gets the same named exports through the "import" condition.
+    await writeFile(
+      join(consumer, 'consumer.mjs'),
+      `import { control } from '@gpsim/contracts';
+import { defaultOptions, startGpsim } from '@gpsim/simulator';
+import { createInProcessGpsim } from '@gpsim/simulator/msw';
+import { setupServer } from 'msw/node';
+const gpsim = createInProcessGpsim({ patientsPerPractice: 20 });
+const server = setupServer(...gpsim.handlers);
+server.listen({ onUnhandledRequest: 'error' });
+const manifest = control.Manifest.parse(await (await fetch(gpsim.baseUrl + '/__sim/fixtures')).json());
+const entries = ['@gpsim/contracts', '@gpsim/simulator', '@gpsim/simulator/msw'].map((name) => import.meta.resolve(name));
+console.log([typeof startGpsim, defaultOptions().port > 0, manifest.archetypes.every((a) => a.nhsNumber.startsWith('999')),
+  entries.every((entry) => entry.endsWith('.mjs'))].join());
+server.close();
+await gpsim.close();
+`,
+    );
+    const esm = await run('node', ['consumer.mjs'], { cwd: consumer, env: withoutFixturesDir });
+    expect(esm.stdout.trim()).toBe('function,true,true,true');
   }, 120_000);
 
   it('type-checks a CommonJS consumer through both exports maps, /msw included', async () => {
@@ -132,7 +164,28 @@ createInProcessGpsim({ patientsPerPractice: 'many' });
 export const used = [control.Manifest, options, createInProcessGpsim];
 `,
     );
-    const flags = ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext'];
     await expect(run('node', [tsc, ...flags, 'consumer.cts'], { cwd: consumer })).resolves.toBeDefined();
+  }, 120_000);
+
+  it('type-checks an ES module consumer through the "import" conditions, /msw included', async () => {
+    await writeFile(
+      join(consumer, 'consumer.mts'),
+      `import { control } from '@gpsim/contracts';
+import { defaultOptions, type GpsimOptions } from '@gpsim/simulator';
+import { createInProcessGpsim, type InProcessGpsim } from '@gpsim/simulator/msw';
+const options: GpsimOptions = { ...defaultOptions(), port: 0 };
+// @ts-expect-error patientsPerPractice is a number
+createInProcessGpsim({ patientsPerPractice: 'many' });
+const gpsim: InProcessGpsim = createInProcessGpsim(options);
+export const used = [control.Manifest, gpsim.handlers];
+`,
+    );
+    // --listFiles shows the "import" conditions' declarations were the ones read.
+    const checked = await run('node', [tsc, ...flags, '--listFiles', 'consumer.mts'], {
+      cwd: consumer,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    for (const declarations of ['contracts/dist/index.d.mts', 'simulator/dist/index.d.mts', 'simulator/dist/msw.d.mts'])
+      expect(checked.stdout).toContain(`@gpsim/${declarations}`);
   }, 120_000);
 });

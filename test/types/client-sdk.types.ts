@@ -90,6 +90,23 @@ export async function readSystmOneRecord(): Promise<string> {
   return record.result.Identity.NHSNumber;
 }
 
+// Every other function's result is typed from its contract too.
+export async function systmOneResults(): Promise<string> {
+  const created = await systmOne.createTask({ Title: 'Call back' });
+  // @ts-expect-error CreateTask answers a TaskUID, not a TaskId
+  void created.result.TaskId;
+  const task = await systmOne.getTask(created.result.TaskUID);
+  // @ts-expect-error a Task's Status is one of SystmOne's task statuses
+  const status: 'Open' = task.result.Task['@Status'];
+  // @ts-expect-error GetTasks filters on a SystmOne task status
+  void systmOne.getTasks({ Status: 'Open' });
+  const slots = await systmOne.getAppointmentSlots({ DateFrom: '2026-01-05', DateTo: '2026-01-09' });
+  // @ts-expect-error no free slots is an empty Slots element, so narrow before reading Slot
+  void slots.result.Slots.Slot;
+  void status;
+  return task.result.Task.Subject;
+}
+
 // Errors are discriminated by surface and expose what a caller branches on.
 declare const error: GpsimApiError;
 const surface: 'control' | 'gpconnect' | 'fhir-r4' | 'pds' | 'mesh' | 'systmone' | 'emis' | 'oauth' | 'unknown' =

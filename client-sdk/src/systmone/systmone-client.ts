@@ -11,6 +11,7 @@ import type {
   PatientRecordResult,
   SystmOneFunction,
   SystmOneFunctionParameters,
+  SystmOneResults,
 } from './wire-types.js';
 
 /** How requests reach SystmOne: the HTTP partner API, or the Client Integration TCP port. */
@@ -53,43 +54,66 @@ export class SystmOneClient {
     }
   }
 
-  getCurrentSelection(): Promise<ClientIntegrationReply> {
+  getCurrentSelection(): Promise<ClientIntegrationReply<SystmOneResults['GetCurrentSelection']>> {
     return this.call('GetCurrentSelection', {});
   }
 
-  patientSearch(parameters: SystmOneFunctionParameters['PatientSearch']): Promise<ClientIntegrationReply> {
+  patientSearch(
+    parameters: SystmOneFunctionParameters['PatientSearch'],
+  ): Promise<ClientIntegrationReply<SystmOneResults['PatientSearch']>> {
     return this.call('PatientSearch', parameters);
   }
 
-  async getPatientRecord(
+  getPatientRecord(
     nhsNumber: string,
     options: { demographicsOnly?: boolean } = {},
   ): Promise<ClientIntegrationReply<PatientRecordResult>> {
-    // The shape is the contract's (GetPatientRecordResponse); the reply is not validated at run time.
-    return (await this.call('GetPatientRecord', {
+    return this.call('GetPatientRecord', {
       Identity: { NhsNumber: nhsNumber },
       ...(options.demographicsOnly === undefined ? {} : { DemographicsOnly: options.demographicsOnly }),
-    })) as ClientIntegrationReply<PatientRecordResult>;
+    });
   }
 
-  updatePatientRecord(parameters: SystmOneFunctionParameters['UpdatePatientRecord']): Promise<ClientIntegrationReply> {
+  updatePatientRecord(
+    parameters: SystmOneFunctionParameters['UpdatePatientRecord'],
+  ): Promise<ClientIntegrationReply<SystmOneResults['UpdatePatientRecord']>> {
     return this.call('UpdatePatientRecord', parameters);
   }
 
-  launchFunctionality(parameters: SystmOneFunctionParameters['LaunchFunctionality']): Promise<ClientIntegrationReply> {
+  launchFunctionality(
+    parameters: SystmOneFunctionParameters['LaunchFunctionality'],
+  ): Promise<ClientIntegrationReply<SystmOneResults['LaunchFunctionality']>> {
     return this.call('LaunchFunctionality', parameters);
   }
 
-  createTask(parameters: SystmOneFunctionParameters['CreateTask']): Promise<ClientIntegrationReply> {
+  createTask(
+    parameters: SystmOneFunctionParameters['CreateTask'],
+  ): Promise<ClientIntegrationReply<SystmOneResults['CreateTask']>> {
     return this.call('CreateTask', parameters);
   }
 
-  getAppointmentSlots(parameters: SystmOneFunctionParameters['GetAppointmentSlots']): Promise<ClientIntegrationReply> {
+  getAppointmentSlots(
+    parameters: SystmOneFunctionParameters['GetAppointmentSlots'],
+  ): Promise<ClientIntegrationReply<SystmOneResults['GetAppointmentSlots']>> {
     return this.call('GetAppointmentSlots', parameters);
   }
 
-  bookAppointment(parameters: SystmOneFunctionParameters['BookAppointment']): Promise<ClientIntegrationReply> {
+  bookAppointment(
+    parameters: SystmOneFunctionParameters['BookAppointment'],
+  ): Promise<ClientIntegrationReply<SystmOneResults['BookAppointment']>> {
     return this.call('BookAppointment', parameters);
+  }
+
+  /** The practice's Tasks, optionally only one Status or one patient's. */
+  getTasks(
+    parameters: SystmOneFunctionParameters['GetTasks'] = {},
+  ): Promise<ClientIntegrationReply<SystmOneResults['GetTasks']>> {
+    return this.call('GetTasks', parameters);
+  }
+
+  /** One Task with its Reason and Notes, by the TaskUID GetTasks or CreateTask gave. */
+  getTask(taskUid: string): Promise<ClientIntegrationReply<SystmOneResults['GetTask']>> {
+    return this.call('GetTask', { TaskUID: taskUid });
   }
 
   /** Any function by name, with its typed parameters; `requestUid` to replay a call deliberately. */
@@ -97,7 +121,7 @@ export class SystmOneClient {
     fn: F,
     parameters: SystmOneFunctionParameters[F],
     options: { requestUid?: string; functionVersion?: string } = {},
-  ): Promise<ClientIntegrationReply> {
+  ): Promise<ClientIntegrationReply<SystmOneResults[F]>> {
     const requestUid = options.requestUid ?? crypto.randomUUID().toUpperCase();
     const document = `<?xml version="1.0" encoding="utf-8"?>${toXml('ClientIntegrationRequest', {
       RequestUID: requestUid,
@@ -145,7 +169,8 @@ export class SystmOneClient {
     return {
       requestUid,
       responseUid: childAt(reply, 'ResponseUID')?.text ?? '',
-      result: toXmlObject(result),
+      // The shape is the contract's (the function's *Response schema); it is not validated at run time.
+      result: toXmlObject(result) as SystmOneResults[F],
       response: result,
       document: reply,
     };

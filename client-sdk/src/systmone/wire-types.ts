@@ -30,15 +30,34 @@ export interface SystmOneFunctionParameters {
   CreateTask: { Title: string; Identity?: Identity; Urgent?: boolean; TaskType?: string; Group?: string };
   GetAppointmentSlots: { DateFrom: string; DateTo: string };
   BookAppointment: { Identity: Identity; SlotUID: string; Reason?: string };
+  GetTasks: {
+    Status?: 'Outstanding' | 'Started' | 'Completed' | 'Rejected' | 'Cancelled';
+    Identity?: Identity;
+  };
+  GetTask: { TaskUID: string };
 }
 
 export type SystmOneFunction = keyof SystmOneFunctionParameters;
 
 /**
- * GetPatientRecord's result, derived from the gpsim contracts (type-only: the built client loads no
- * schema). The other functions' replies have no contract yet and stay an untyped XmlObject.
+ * Each function's result (its Response element), derived from the gpsim contracts (type-only: the
+ * built client loads no schema).
  */
-export type PatientRecordResult = systmone.GetPatientRecordResult;
+export interface SystmOneResults {
+  GetCurrentSelection: systmone.GetCurrentSelectionResult;
+  PatientSearch: systmone.PatientSearchResult;
+  GetPatientRecord: systmone.GetPatientRecordResult;
+  UpdatePatientRecord: systmone.UpdatePatientRecordResult;
+  LaunchFunctionality: systmone.LaunchFunctionalityResult;
+  CreateTask: systmone.CreateTaskResult;
+  GetAppointmentSlots: systmone.GetAppointmentSlotsResult;
+  BookAppointment: systmone.BookAppointmentResult;
+  GetTasks: systmone.GetTasksResult;
+  GetTask: systmone.GetTaskResult;
+}
+
+/** GetPatientRecord's result. */
+export type PatientRecordResult = SystmOneResults['GetPatientRecord'];
 
 /** A successful reply: the envelope fields and the function's Response element. */
 export interface ClientIntegrationReply<Result = XmlObject> {

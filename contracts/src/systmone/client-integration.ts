@@ -78,11 +78,89 @@ export const GetPatientRecordResponse = z.object({
     RecordState: z.enum(['Open', 'Closed']),
   }),
 });
+
 /**
- * GetPatientRecord's Response element as a reader that keeps XML's shape sees it: an element that
- * occurs once is a value, not yet a one-item array (the schema's input side).
+ * A function's Response element as a reader that keeps XML's shape sees it: an element that occurs
+ * once is a value, not yet a one-item array (the schema's input side).
  */
-export type GetPatientRecordResult = z.input<typeof GetPatientRecordResponse>['Response'];
+type ResultOf<Reply extends z.ZodType> = z.input<Reply> extends { Response: infer Result } ? Result : never;
+
+export type GetPatientRecordResult = ResultOf<typeof GetPatientRecordResponse>;
+
+/** A patient as GetCurrentSelection and PatientSearch list one: Identity and Demographics. */
+export const PatientSummary = z.object({
+  Identity: z.object({ NHSNumber: z.string().regex(/^\d{10}$/) }),
+  Demographics,
+});
+
+/** The desktop's user, and the patient open on it or an empty NoPatientSelected (gpsim's shape). */
+export const GetCurrentSelectionResponse = z.object({
+  ...Envelope,
+  Response: z.union([
+    z.object({ User: z.object({ UserName: z.string(), Role: z.string() }), Patient: PatientSummary }),
+    z.object({ User: z.object({ UserName: z.string(), Role: z.string() }), NoPatientSelected: z.literal('') }),
+  ]),
+});
+export type GetCurrentSelectionResult = ResultOf<typeof GetCurrentSelectionResponse>;
+
+/** Matching patients at the practice; an empty Patients element when none match. */
+export const PatientSearchResponse = z.object({
+  ...Envelope,
+  Response: z.object({ Patients: z.union([z.literal(''), z.object({ Patient: many(PatientSummary) })]) }),
+});
+export type PatientSearchResult = ResultOf<typeof PatientSearchResponse>;
+
+/** The written Event's UID and one EntryUID per ClinicalCode written (gpsim's shape). */
+export const UpdatePatientRecordResponse = z.object({
+  ...Envelope,
+  Response: z.object({
+    Identity: z.object({ NHSNumber: z.string().regex(/^\d{10}$/) }),
+    EventUID: z.string().min(1),
+    EntryUID: many(z.string().min(1)).optional(),
+  }),
+});
+export type UpdatePatientRecordResult = ResultOf<typeof UpdatePatientRecordResponse>;
+
+/** The screen the desktop was asked to open. */
+export const LaunchFunctionalityResponse = z.object({ ...Envelope, Response: z.object({ Launched: z.string() }) });
+export type LaunchFunctionalityResult = ResultOf<typeof LaunchFunctionalityResponse>;
+
+/** The created Task's UID (read it back with GetTask). */
+export const CreateTaskResponse = z.object({ ...Envelope, Response: z.object({ TaskUID: z.string().min(1) }) });
+export type CreateTaskResult = ResultOf<typeof CreateTaskResponse>;
+
+/** One free slot (gpsim's attribute names). */
+export const Slot = z.object({
+  '@SlotUID': z.string(),
+  '@Start': z.string(),
+  '@End': z.string(),
+  '@Clinician': z.string(),
+  '@SessionName': z.string(),
+  '@ServiceType': z.string(),
+  '@DeliveryChannel': z.string(),
+});
+
+/** The practice's free slots in DateFrom..DateTo; an empty Slots element when none are free. */
+export const GetAppointmentSlotsResponse = z.object({
+  ...Envelope,
+  Response: z.object({ Slots: z.union([z.literal(''), z.object({ Slot: many(Slot) })]) }),
+});
+export type GetAppointmentSlotsResult = ResultOf<typeof GetAppointmentSlotsResponse>;
+
+/** The booked patient and the Appointment made from the slot. */
+export const BookAppointmentResponse = z.object({
+  ...Envelope,
+  Response: z.object({
+    Identity: z.object({ NHSNumber: z.string().regex(/^\d{10}$/) }),
+    Appointment: z.object({
+      '@AppointmentUID': z.string(),
+      '@SlotUID': z.string(),
+      '@Start': z.string(),
+      '@End': z.string(),
+    }),
+  }),
+});
+export type BookAppointmentResult = ResultOf<typeof BookAppointmentResponse>;
 
 /** One Task as SystmOne shows it (approximate: task types, statuses and groups are gpsim's names). */
 export const Task = z.object({
@@ -112,5 +190,21 @@ export const GetTasksResponse = z.object({
   ...Envelope,
   Response: z.object({ Tasks: z.union([z.literal(''), z.object({ Task: many(Task) })]) }),
 });
+export type GetTasksResult = ResultOf<typeof GetTasksResponse>;
 
 export const GetTaskResponse = z.object({ ...Envelope, Response: z.object({ Task }) });
+export type GetTaskResult = ResultOf<typeof GetTaskResponse>;
+
+/** Each Client Integration function's reply schema, by function name. */
+export const ClientIntegrationReplies = {
+  GetCurrentSelection: GetCurrentSelectionResponse,
+  PatientSearch: PatientSearchResponse,
+  GetPatientRecord: GetPatientRecordResponse,
+  UpdatePatientRecord: UpdatePatientRecordResponse,
+  LaunchFunctionality: LaunchFunctionalityResponse,
+  CreateTask: CreateTaskResponse,
+  GetAppointmentSlots: GetAppointmentSlotsResponse,
+  BookAppointment: BookAppointmentResponse,
+  GetTasks: GetTasksResponse,
+  GetTask: GetTaskResponse,
+} as const;

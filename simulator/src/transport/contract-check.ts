@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { openapi } from '@gpsim/contracts';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import { SimError } from '../domain/errors';
 import type { Middleware, ResponseBody } from './types';
 
@@ -25,12 +26,28 @@ export function contractCheckMiddleware(logger: Logger): Middleware {
     const gzipped = /gzip/i.test(response.headers?.['Content-Encoding'] ?? '');
     const result = expected.schema.safeParse(parse(response.body, gzipped));
     if (result.success) return response;
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
-    const message = `gpsim's ${response.status} answer to ${operation.operationId} breaks its contract at ${where}: ${issue?.message ?? 'invalid'}.`;
+    const message = breach(`${response.status} answer to ${operation.operationId}`, result.error);
     logger.error({ traceId: request.traceId, path: request.path, issues: result.error.issues.slice(0, 5) }, message);
     return request.surface.renderError(new SimError('internal', message), request);
   };
+}
+
+/**
+ * The same check for a reply a surface builds outside the JSON pipeline (SystmOne's XML, over TCP
+ * as well as HTTP), given in the plain form its schema reads: a breach is an internal error.
+ */
+export function checkReply(schema: z.ZodType, reply: unknown, what: string, logger: Logger, traceId?: string): void {
+  const result = schema.safeParse(reply);
+  if (result.success) return;
+  const message = breach(`answer to ${what}`, result.error);
+  logger.error({ traceId, issues: result.error.issues.slice(0, 5) }, message);
+  throw new SimError('internal', message);
+}
+
+function breach(what: string, error: z.ZodError): string {
+  const issue = error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  return `gpsim's ${what} breaks its contract at ${where}: ${issue?.message ?? 'invalid'}.`;
 }
 
 function parse(body: ResponseBody, gzipped: boolean): unknown {

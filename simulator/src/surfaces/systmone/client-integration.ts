@@ -1,16 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import { systmone } from '@gpsim/contracts';
+import type { z } from 'zod';
 import { isSimError } from '../../domain/errors';
 import type { Practice, StaffUser } from '../../domain/estate';
 import type { PartnerCredentials, SystmOneFunction } from '../../domain/partners';
 import { assertUserMayCall, partnerCredentials, systmOneFunctions } from '../../domain/partners';
 import type { Engine } from '../../engine';
+import { checkReply } from '../../transport/contract-check';
 import type { RequestAnnotations } from '../../transport/types';
 import { desktopUser } from './desktops';
 import { systmOneFunctionHandlers } from './functions';
 import type { EchoFields } from './systmone-errors';
 import { echoElements, errorCodeOf, errorDocument, httpStatusOf, systmOneError } from './systmone-errors';
-import type { XmlElement } from '../shared/xml';
-import { child, childText, el, parseXml } from '../shared/xml';
+import type { XmlElement, XmlLimits } from '../shared/xml';
+import { child, childText, el, parseXml, xmlToPlain } from '../shared/xml';
+
+/** Every function's reply contract (checked under --check-responses); a function without one fails to compile. */
+const replyContracts: Readonly<Record<SystmOneFunction, z.ZodType>> = systmone.ClientIntegrationReplies;
+/** gpsim's own replies are parsed to be checked, so the request-sized limits do not apply. */
+const OWN_REPLY_LIMITS: XmlLimits = { maxBytes: Infinity, maxDepth: 64, maxElements: Infinity };
 
 /** Function versions gpsim answers; the public example uses 1.0. */
 const SUPPORTED_VERSIONS = ['1.0'];
@@ -81,9 +89,17 @@ export async function handleClientIntegration(
         ).xml
       }`;
     };
+    const checked = async () => {
+      const xml = await run();
+      if (engine.checkResponses) {
+        const plain = xmlToPlain(parseXml(xml, OWN_REPLY_LIMITS), { dropEmpty: false });
+        checkReply(replyContracts[fn], plain, `SystmOne ${fn}`, engine.logger, context.requestUid);
+      }
+      return xml;
+    };
     const xml = WRITE_FUNCTIONS.has(fn)
-      ? await engine.idempotentReplies.once(`systmone:${context.deviceId}:${context.requestUid}`, run)
-      : await run();
+      ? await engine.idempotentReplies.once(`systmone:${context.deviceId}:${context.requestUid}`, checked)
+      : await checked();
     return { status: 200, body: xml };
   } catch (error) {
     if (!isSimError(error)) throw error;
