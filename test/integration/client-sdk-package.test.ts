@@ -1,23 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const root = resolve(__dirname, '..', '..');
-const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-
-interface PackResult {
-  filename: string;
-  files: { path: string }[];
-}
-
-async function pack(workspace: string, destination: string, dryRun = false): Promise<PackResult> {
-  const args = ['pack', '--json', '--pack-destination', destination, ...(dryRun ? ['--dry-run'] : [])];
-  const { stdout } = await run('npm', args, { cwd: join(root, workspace) });
-  return (JSON.parse(stdout) as PackResult[])[0] as PackResult;
-}
+import { join } from 'node:path';
+import { pack, root, run, tsc } from '../support/packages';
 
 /**
  * @gpsim/client as a vendor installs it: the tarball `npm pack` makes, installed into an empty
